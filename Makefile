@@ -1,0 +1,36 @@
+# `make test` and `make demo` set themselves up: a .venv is created on first use and the
+# project is installed into it with its development extras.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test lint types pytest demo install clean cassettes bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy --strict betterstack_rca
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint types pytest
+
+demo: $(STAMP)
+	$(BIN)/betterstack-rca --sandbox demo
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,39 @@
+"""betterstack-rca: a read-only Better Stack Uptime client that assembles incident bundles."""
+
+from betterstack_rca._version import __version__
+from betterstack_rca.errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    BetterStackError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReadOnlyError,
+    ResponseParseError,
+    ServerError,
+    UnprocessableEntityError,
+    WebhookParseError,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BetterStackError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReadOnlyError",
+    "ResponseParseError",
+    "ServerError",
+    "UnprocessableEntityError",
+    "WebhookParseError",
+    "__version__",
+]
