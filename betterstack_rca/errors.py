@@ -1,20 +1,20 @@
 """The exception hierarchy. Every error this library raises on purpose is a `BetterStackError`.
 
-    BetterStackError
-    ├── ReadOnlyError                 a non-GET request was attempted; nothing was sent
-    ├── WebhookParseError             a webhook body we cannot understand
-    └── APIError                      anything that happened while talking to the API
-        ├── APIStatusError            a non-2xx answer
-        │   ├── BadRequestError           400
-        │   ├── AuthenticationError       401
-        │   ├── PermissionDeniedError     403
-        │   ├── NotFoundError             404
-        │   ├── UnprocessableEntityError  422
-        │   ├── RateLimitError            429 (and Retry-After above the cap)
-        │   └── ServerError               >= 500
-        ├── APIConnectionError        no answer (DNS, refused, reset, ...)
-        │   └── APITimeoutError
-        └── ResponseParseError        an answer that is not the JSON we expected
+BetterStackError
+├── ReadOnlyError                 a non-GET request was attempted; nothing was sent
+├── WebhookParseError             a webhook body we cannot understand
+└── APIError                      anything that happened while talking to the API
+    ├── APIStatusError            a non-2xx answer
+    │   ├── BadRequestError           400
+    │   ├── AuthenticationError       401
+    │   ├── PermissionDeniedError     403
+    │   ├── NotFoundError             404
+    │   ├── UnprocessableEntityError  422
+    │   ├── RateLimitError            429 (and Retry-After above the cap)
+    │   └── ServerError               >= 500
+    ├── APIConnectionError        no answer (DNS, refused, reset, ...)
+    │   └── APITimeoutError
+    └── ResponseParseError        an answer that is not the JSON we expected
 """
 
 from __future__ import annotations
@@ -88,7 +88,11 @@ class APIError(BetterStackError):
 
 
 class APIStatusError(APIError):
-    """The API answered with a non-success status code."""
+    """The API answered with a non-success status code.
+
+    `body` is the decoded error body (or None); `retry_after` is the wait in seconds the API
+    asked for with a `Retry-After` header (429, sometimes 503), or None.
+    """
 
     status_code: int
 
@@ -101,9 +105,11 @@ class APIStatusError(APIError):
         path: str = "",
         request_id: str | None = None,
         body: object = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status_code = status_code
         self.body = body
+        self.retry_after = retry_after
         super().__init__(message, method=method, path=path, request_id=request_id)
 
     def _full_message(self) -> str:
@@ -134,28 +140,9 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: too many requests. `retry_after` is the wait the API asked for, in seconds."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int = 429,
-        method: str = "GET",
-        path: str = "",
-        request_id: str | None = None,
-        body: object = None,
-        retry_after: float | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(
-            message,
-            status_code=status_code,
-            method=method,
-            path=path,
-            request_id=request_id,
-            body=body,
-        )
+    """429: too many requests. `retry_after` is the wait the API asked for, in seconds (None
+    when it sent no usable `Retry-After`). Also raised, without waiting, when the API asks for
+    a wait longer than the client's `retry_after_cap`."""
 
 
 class ServerError(APIStatusError):

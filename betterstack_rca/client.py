@@ -1,0 +1,251 @@
+"""The two clients: `BetterStack` (blocking) and `AsyncBetterStack` (asyncio).
+
+Both are thin shells over the same configuration, request rules, resources and collector;
+only the I/O differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic
+
+import httpx
+
+from betterstack_rca import _transport
+from betterstack_rca._config import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RPS,
+    DEFAULT_RETRY_AFTER_CAP,
+    DEFAULT_TIMEOUT,
+    ClientConfig,
+)
+from betterstack_rca._endpoints import AsyncExecutor, E, SyncExecutor
+from betterstack_rca._http import mask_token
+from betterstack_rca.resources import ResourceSet
+
+if TYPE_CHECKING:
+    from betterstack_rca.sandbox import Faults, Sandbox
+
+__all__ = ["AsyncBetterStack", "BetterStack"]
+
+
+class _Facade(ResourceSet[E], Generic[E]):
+    _config: ClientConfig
+    _sandbox: Sandbox | None = None
+
+    def __repr__(self) -> str:
+        team = f", team_name={self._config.team_name!r}" if self._config.team_name else ""
+        sandbox = ", sandbox" if self._sandbox is not None else ""
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}{team}, "
+            f"token={mask_token(self._config.token)!r}{sandbox})"
+        )
+
+    __str__ = __repr__
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def team_name(self) -> str | None:
+        return self._config.team_name
+
+    @property
+    def sandbox_account(self) -> Sandbox | None:
+        """The built-in demo account behind a `.sandbox()` client (its scenarios, secrets)."""
+        return self._sandbox
+
+
+def _sandbox_parts(
+    seed: int, scale: int, reference_time: Any, faults: Faults | None
+) -> tuple[Sandbox, str, str]:
+    from betterstack_rca.sandbox import SANDBOX_BASE_URL, SANDBOX_TOKEN, Sandbox
+
+    sandbox = Sandbox(seed=seed, scale=scale, reference_time=reference_time, faults=faults)
+    return sandbox, SANDBOX_TOKEN, SANDBOX_BASE_URL
+
+
+class BetterStack(_Facade[SyncExecutor]):
+    """Blocking, thread-safe, read-only Better Stack Uptime client.
+
+    ``BetterStack()`` reads the token from ``BETTERSTACK_API_TOKEN`` (and the base URL and
+    team from ``BETTERSTACK_BASE_URL`` / ``BETTERSTACK_TEAM``). Every request is a GET,
+    paced (``max_rps``, shared by all threads), retried on 408/429/5xx/connection errors
+    (``max_retries``), and honours ``Retry-After`` up to ``retry_after_cap`` seconds.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        team_name: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_rps: float = DEFAULT_MAX_RPS,
+        burst: int | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._config = config = ClientConfig.resolve(
+            token,
+            base_url=base_url,
+            team_name=team_name,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_rps=max_rps,
+            burst=burst,
+            max_concurrency=max_concurrency,
+            retry_after_cap=retry_after_cap,
+        )
+        self._http = httpx.Client(
+            transport=_transport.read_only_transport(transport),
+            headers=config.headers(),
+            timeout=config.httpx_timeout(),
+            follow_redirects=False,
+        )
+        self._sender = _transport.SyncSender(
+            self._http,
+            max_concurrency=config.max_concurrency,
+            base_url=config.base_url,
+            token=config.token,
+            max_retries=config.max_retries,
+            retry_after_cap=config.retry_after_cap,
+            bucket=_transport.TokenBucket(config.max_rps, config.burst),
+        )
+        self._attach(SyncExecutor(self._sender.get, config.team_name))
+
+    @classmethod
+    def sandbox(
+        cls,
+        *,
+        seed: int = 0,
+        scale: int = 1,
+        reference_time: Any = None,
+        faults: Faults | None = None,
+        **options: Any,
+    ) -> BetterStack:
+        """A client over the built-in demo account: no token, no network.
+
+        The account is generated from ``seed`` around ``reference_time`` (default: now) and
+        holds scripted incidents (see ``client.sandbox_account.account.scenarios``).
+        """
+        sandbox, token, base_url = _sandbox_parts(seed, scale, reference_time, faults)
+        client = cls(token, base_url=base_url, transport=sandbox.transport(), **options)
+        client._sandbox = sandbox
+        return client
+
+    @property
+    def stats(self) -> _transport.RequestStats:
+        """Requests, retries and 429s of this client so far."""
+        return self._sender.stats
+
+    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET any API path (e.g. ``"/api/v2/monitors"``) and return its decoded JSON.
+
+        For endpoints not yet modelled. Same token, pacing, retries and errors; GET only.
+        """
+        return self._sender.get(path, dict(params) if params else None).body
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> BetterStack:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncBetterStack(_Facade[AsyncExecutor]):
+    """The asyncio twin of `BetterStack`: same arguments, awaitable reads, async paginators."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        team_name: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_rps: float = DEFAULT_MAX_RPS,
+        burst: int | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._config = config = ClientConfig.resolve(
+            token,
+            base_url=base_url,
+            team_name=team_name,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_rps=max_rps,
+            burst=burst,
+            max_concurrency=max_concurrency,
+            retry_after_cap=retry_after_cap,
+        )
+        self._http = httpx.AsyncClient(
+            transport=_transport.async_read_only_transport(transport),
+            headers=config.headers(),
+            timeout=config.httpx_timeout(),
+            follow_redirects=False,
+        )
+        self._sender = _transport.AsyncSender(
+            self._http,
+            max_concurrency=config.max_concurrency,
+            base_url=config.base_url,
+            token=config.token,
+            max_retries=config.max_retries,
+            retry_after_cap=config.retry_after_cap,
+            bucket=_transport.TokenBucket(config.max_rps, config.burst),
+        )
+        self._attach(AsyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
+
+    @classmethod
+    def sandbox(
+        cls,
+        *,
+        seed: int = 0,
+        scale: int = 1,
+        reference_time: Any = None,
+        faults: Faults | None = None,
+        **options: Any,
+    ) -> AsyncBetterStack:
+        """An async client over the built-in demo account: no token, no network."""
+        sandbox, token, base_url = _sandbox_parts(seed, scale, reference_time, faults)
+        client = cls(token, base_url=base_url, transport=sandbox.transport(), **options)
+        client._sandbox = sandbox
+        return client
+
+    @property
+    def stats(self) -> _transport.RequestStats:
+        """Requests, retries and 429s of this client so far."""
+        return self._sender.stats
+
+    async def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET any API path and return its decoded JSON (see `BetterStack.get_json`)."""
+        return (await self._sender.get(path, dict(params) if params else None)).body
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncBetterStack:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
