@@ -1,0 +1,314 @@
+"""Shared model machinery: one config, tolerant scalar types, the JSON:API flattening.
+
+Better Stack documents a JSON:API envelope but bends it in places (ids as int or str,
+``included`` as an object or a list, policy ``steps`` beside ``attributes``); the
+helpers here absorb those quirks once so every resource model stays declarative.
+See https://betterstack.com/docs/uptime/api/getting-started-with-uptime-api/
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+)
+
+__all__ = [
+    "BASE_CONFIG",
+    "BetterStackModel",
+    "DocumentShapeError",
+    "Id",
+    "JsonApiResource",
+    "LaxStr",
+    "OpenEnum",
+    "UTCDateTime",
+]
+
+BASE_CONFIG = ConfigDict(extra="allow", populate_by_name=True, use_attribute_docstrings=True)
+
+
+class DocumentShapeError(ValueError):
+    """A response body does not have the shape the endpoint documents."""
+
+
+def describe(value: Any) -> str:
+    """A short, safe name for what a JSON value is (for error messages)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, Mapping):
+        keys = sorted(str(k) for k in value)[:8]
+        return f"an object with keys {keys}" if keys else "an empty object"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
+
+
+# --- ids -------------------------------------------------------------------------------
+
+
+def _coerce_id(value: Any) -> str:
+    # Better Stack sends ids as strings in `data` but as ints in many foreign keys
+    # (heartbeat_group_id, status_page_id, policy_id inside steps): always a str here.
+    if isinstance(value, bool):
+        raise ValueError("an id must be a string or an integer, not a boolean")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("an id must not be empty")
+        return value
+    raise ValueError(f"an id must be a string or an integer, got {describe(value)}")
+
+
+Id = Annotated[str, BeforeValidator(_coerce_id)]
+"""An identifier: accepts int or str, always a non-empty ``str``."""
+
+
+def same_id(a: Any, b: Any) -> bool:
+    """Whether two raw JSON ids name the same thing (``123 == "123"``)."""
+    try:
+        return _coerce_id(a) == _coerce_id(b)
+    except ValueError:
+        return bool(a == b)
+
+
+def optional_id(value: Any) -> str | None:
+    """A raw id as ``str``, or ``None`` when it is missing or not an id at all."""
+    try:
+        return _coerce_id(value)
+    except ValueError:
+        return None
+
+
+def _number_to_str(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+LaxStr = Annotated[str, BeforeValidator(_number_to_str)]
+"""A string that the API sometimes sends as a number (ports, metadata values)."""
+
+
+# --- datetimes -------------------------------------------------------------------------
+
+_UTC_SUFFIX = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
+
+
+def _before_datetime(value: Any) -> Any:
+    # Timeline ids and some docs use "2021-02-12 23:59:59 UTC"; pydantic wants an offset.
+    if isinstance(value, str):
+        stripped = value.strip()
+        if _UTC_SUFFIX.search(stripped):
+            return _UTC_SUFFIX.sub("", stripped) + "+00:00"
+        return stripped
+    return value
+
+
+def _to_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        # Better Stack's timestamps are UTC; a naive one is read as UTC, never local time.
+        return value.replace(tzinfo=timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError(f"datetime out of range after conversion to UTC: {value!r}") from exc
+
+
+UTCDateTime = Annotated[datetime, BeforeValidator(_before_datetime), AfterValidator(_to_utc)]
+"""A timezone-aware datetime normalised to UTC (naive input is assumed to be UTC)."""
+
+
+_UTC_ADAPTER: TypeAdapter[datetime] = TypeAdapter(UTCDateTime)
+
+
+def to_utc(value: Any) -> datetime:
+    """Parse anything :data:`UTCDateTime` accepts (for callers outside a model)."""
+    return _UTC_ADAPTER.validate_python(value)
+
+
+# --- open enums ------------------------------------------------------------------------
+
+
+class OpenEnum(str, Enum):
+    """Base of the library's enums.
+
+    Fields use them as ``Annotated[X | str, Field(union_mode="left_to_right")]``: a known
+    value becomes the member, an unknown one survives as the plain string.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def open_enum_value(value: Any) -> str | None:
+    """The wire value of an open-enum field (member or plain string)."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    return value if isinstance(value, str) else None
+
+
+# --- JSON helpers ----------------------------------------------------------------------
+
+
+def relationship_data(relationships: Any, name: str) -> Any:
+    """``relationships[name]["data"]`` or ``None``, whatever the shape."""
+    if not isinstance(relationships, Mapping):
+        return None
+    rel = relationships.get(name)
+    if not isinstance(rel, Mapping):
+        return None
+    return rel.get("data")
+
+
+def relationship_id(relationships: Any, name: str) -> str | None:
+    """The id of a to-one relationship, or ``None``."""
+    data = relationship_data(relationships, name)
+    if isinstance(data, Mapping):
+        return optional_id(data.get("id"))
+    return None
+
+
+def relationship_refs(relationships: Any, name: str) -> list[Mapping[str, Any]]:
+    """The resource identifiers of a to-many (or to-one) relationship."""
+    data = relationship_data(relationships, name)
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        return []
+    return [ref for ref in data if isinstance(ref, Mapping) and optional_id(ref.get("id"))]
+
+
+def find_included(
+    included: Sequence[Mapping[str, Any]], types: Iterable[str], id_: Any
+) -> Mapping[str, Any] | None:
+    """The included resource object with one of ``types`` and id ``id_``."""
+    wanted = set(types)
+    for obj in included:
+        type_ = obj.get("type")
+        if (type_ is None or type_ in wanted) and same_id(obj.get("id"), id_):
+            return obj
+    return None
+
+
+def parse_json_object(text: Any) -> dict[str, Any] | None:
+    """``text`` parsed as a JSON object, or ``None`` when it is not one."""
+    if isinstance(text, Mapping):
+        return dict(text)
+    if not isinstance(text, str):
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# --- models ----------------------------------------------------------------------------
+
+
+class BetterStackModel(BaseModel):
+    """Base of every model: unknown fields are kept, field docstrings become descriptions."""
+
+    model_config = BASE_CONFIG
+
+
+R = TypeVar("R", bound="JsonApiResource")
+
+# Keys of a resource object that describe the object itself: they win over an attribute
+# of the same name, which then moves to ``attributes_<key>`` (comments carry an int
+# ``attributes.id`` beside the string ``data.id``).
+_STRUCTURAL_KEYS = ("id", "type", "relationships")
+
+
+class JsonApiResource(BetterStackModel):
+    """A JSON:API resource object with its ``attributes`` flattened into fields."""
+
+    api_types: ClassVar[tuple[str, ...]] = ()
+    """The JSON:API ``type`` values this model stands for."""
+    type_aliases: ClassVar[Mapping[str, str]] = {}
+    """Misspelt ``type`` values seen in the docs, mapped to the real one."""
+
+    id: Id
+    """The resource id (always a string)."""
+    type: str = ""
+    """The JSON:API resource type, e.g. ``"incident"``."""
+    relationships: dict[str, Any] = Field(default_factory=dict)
+    """The raw JSON:API relationships, kept as sent."""
+
+    @field_validator("relationships", mode="before")
+    @classmethod
+    def _null_relationships(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @classmethod
+    def flatten(cls, obj: Any) -> dict[str, Any]:
+        """Merge a resource object's ``attributes`` with the keys beside it.
+
+        Nothing is dropped: ``links``/``meta`` and quirk keys such as v2 policy ``steps``
+        (which sit beside ``attributes``) are merged in; an attribute that collides with
+        ``id``/``type``/``relationships`` and differs is kept as ``attributes_<key>``; a
+        beside key that differs from the attribute of the same name is kept as
+        ``resource_<key>``.
+        """
+        if not isinstance(obj, Mapping):
+            raise DocumentShapeError(f"expected a resource object, got {describe(obj)}")
+        attributes = obj.get("attributes")
+        if attributes is None:
+            attributes = {}
+        if not isinstance(attributes, Mapping):
+            raise DocumentShapeError(
+                f"expected 'attributes' to be an object, got {describe(attributes)}"
+            )
+        flat: dict[str, Any] = {str(k): v for k, v in obj.items() if k != "attributes"}
+        for raw_key, value in attributes.items():
+            key = str(raw_key)
+            if key not in flat:
+                flat[key] = value
+            elif key in _STRUCTURAL_KEYS:
+                if not (value == flat[key] or (key == "id" and same_id(value, flat[key]))):
+                    flat[f"attributes_{key}"] = value
+            else:
+                beside = flat[key]
+                flat[key] = value
+                if beside != value:
+                    flat[f"resource_{key}"] = beside
+        return flat
+
+    @classmethod
+    def prepare(cls, flat: dict[str, Any], included: Sequence[Mapping[str, Any]]) -> None:
+        """Hook: resolve relationships/included into ``flat`` before validation.
+
+        Implementations must only raise ``ValueError`` (the document parsers promise it).
+        """
+
+    @classmethod
+    def from_resource(
+        cls: builtins.type[R], obj: Any, included: Sequence[Mapping[str, Any]] = ()
+    ) -> R:
+        """Build the model from one JSON:API resource object (plus the document's included)."""
+        flat = cls.flatten(obj)
+        type_ = flat.get("type")
+        if isinstance(type_, str) and type_ in cls.type_aliases:
+            flat["type"] = cls.type_aliases[type_]
+        cls.prepare(flat, included)
+        return cls.model_validate(flat)
