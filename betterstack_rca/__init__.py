@@ -1,6 +1,9 @@
 """betterstack-rca: a read-only Better Stack Uptime client that assembles incident bundles."""
 
+from betterstack_rca._config import MissingTokenError
+from betterstack_rca._transport import RequestStats
 from betterstack_rca._version import __version__
+from betterstack_rca.client import AsyncBetterStack, BetterStack
 from betterstack_rca.errors import (
     APIConnectionError,
     APIError,
@@ -24,13 +27,17 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncBetterStack",
     "AuthenticationError",
     "BadRequestError",
+    "BetterStack",
     "BetterStackError",
+    "MissingTokenError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ReadOnlyError",
+    "RequestStats",
     "ResponseParseError",
     "ServerError",
     "UnprocessableEntityError",
