@@ -22,6 +22,7 @@ from ._documents import (
     parse_timeline,
 )
 from .heartbeats import Heartbeat, HeartbeatGroup, HeartbeatStatus
+from .incident_log import IncidentLogEvent
 from .incidents import (
     Incident,
     IncidentComment,
@@ -94,6 +95,7 @@ __all__ = [
     "Id",
     "Incident",
     "IncidentComment",
+    "IncidentLogEvent",
     "IncidentStatus",
     "IncomingWebhook",
     "JsonApiResource",
