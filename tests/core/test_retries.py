@@ -53,7 +53,8 @@ def test_429_with_retry_after_is_retried_after_that_wait() -> None:
     assert client.get_json("/api/v2/monitors") == {"data": []}
     assert len(rec.requests) == 2
     retry_sleeps = [s for s in sleeps if s >= 1]
-    assert retry_sleeps and retry_sleeps[0] >= 2.0
+    assert retry_sleeps
+    assert retry_sleeps[0] >= 2.0
     assert client.stats.rate_limited == 1
     assert client.stats.retries == 1
 
@@ -88,6 +89,7 @@ def test_retries_are_bounded() -> None:
     assert len(rec.requests) == 4
     assert client.stats.retries == 3
     assert client.stats.failures == 1
+    assert len([s for s in sleeps if s > 0.01]) == 3
 
 
 def test_zero_retries_means_one_attempt() -> None:
