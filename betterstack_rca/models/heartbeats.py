@@ -33,6 +33,7 @@ class Heartbeat(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("heartbeat",)
 
     type: str = "heartbeat"
+    """JSON:API resource type, ``heartbeat``."""
     url: str | None = None
     """The ping URL; it embeds the heartbeat's secret token (redact before sharing)."""
     name: str | None = None
@@ -98,6 +99,7 @@ class HeartbeatGroup(JsonApiResource):
     type_aliases: ClassVar[Mapping[str, str]] = {"hearbeat_group": "heartbeat_group"}
 
     type: str = "heartbeat_group"
+    """JSON:API resource type, ``heartbeat_group``."""
     name: str | None = None
     """Group name."""
     sort_index: int | None = None

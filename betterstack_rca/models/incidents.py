@@ -61,6 +61,7 @@ class Incident(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("incident",)
 
     type: str = "incident"
+    """JSON:API resource type, ``incident``."""
     name: str | None = None
     """Incident name (usually the monitor's name)."""
     url: str | None = None
@@ -230,6 +231,7 @@ class TimelineItem(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("timeline_item",)
 
     type: str = "timeline_item"
+    """JSON:API resource type, ``timeline_item``."""
     item_type: Annotated[TimelineItemType | str, Field(union_mode="left_to_right")] | None = None
     """generic, generic_card, response_item, payload, comment (or an unknown kind)."""
     at: UTCDateTime | None = None
@@ -318,6 +320,7 @@ class IncidentComment(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("incident_comment",)
 
     type: str = "incident_comment"
+    """JSON:API resource type, ``incident_comment``."""
     content: str | None = None
     """Comment text (markdown)."""
     user_id: Id | None = None

@@ -73,6 +73,7 @@ class OutgoingWebhook(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("outgoing_webhook",)
 
     type: str = "outgoing_webhook"
+    """JSON:API resource type, ``outgoing_webhook``."""
     name: str | None = None
     """Integration name."""
     url: str | None = None
@@ -165,6 +166,7 @@ class EmailIntegration(_AlertingIntegration):
     api_types: ClassVar[tuple[str, ...]] = ("email_integration",)
 
     type: str = "email_integration"
+    """JSON:API resource type, ``email_integration``."""
     email_address: str | None = None
     """The inbound address that creates incidents."""
 
@@ -175,5 +177,6 @@ class IncomingWebhook(_AlertingIntegration):
     api_types: ClassVar[tuple[str, ...]] = ("incoming_webhook",)
 
     type: str = "incoming_webhook"
+    """JSON:API resource type, ``incoming_webhook``."""
     url: str | None = None
     """The inbound URL that creates incidents (embeds a token: redact before sharing)."""

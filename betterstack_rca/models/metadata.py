@@ -91,6 +91,7 @@ class Metadata(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("metadata",)
 
     type: str = "metadata"
+    """JSON:API resource type, ``metadata``."""
     key: str | None = None
     """Metadata key, e.g. ``Escalation policy``."""
     values: MetadataValues = Field(default_factory=list)

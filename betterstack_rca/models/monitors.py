@@ -82,6 +82,7 @@ class Monitor(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("monitor",)
 
     type: str = "monitor"
+    """JSON:API resource type, ``monitor``."""
     url: str | None = None
     """The checked URL or host."""
     pronounceable_name: str | None = None
@@ -193,6 +194,7 @@ class MonitorGroup(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("monitor_group",)
 
     type: str = "monitor_group"
+    """JSON:API resource type, ``monitor_group``."""
     name: str | None = None
     """Group name."""
     sort_index: int | None = None
@@ -239,6 +241,7 @@ class MonitorResponseTimes(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("monitor_response_times",)
 
     type: str = "monitor_response_times"
+    """JSON:API resource type, ``monitor_response_times``."""
     regions: list[RegionResponseTimes] = Field(default_factory=list)
     """Per-region response-time samples; all durations in seconds."""
 

@@ -33,6 +33,7 @@ class OnCallUser(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("user", "on_call_user")
 
     type: str = "user"
+    """JSON:API resource type, ``user``."""
     first_name: str | None = None
     """First name."""
     last_name: str | None = None
@@ -55,6 +56,7 @@ class OnCallCalendar(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("on_call_calendar",)
 
     type: str = "on_call_calendar"
+    """JSON:API resource type, ``on_call_calendar``."""
     name: str | None = None
     """Calendar name (null for the default calendar in the docs' example)."""
     default_calendar: bool | None = None

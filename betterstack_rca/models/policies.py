@@ -141,6 +141,7 @@ class Policy(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("policy",)
 
     type: str = "policy"
+    """JSON:API resource type, ``policy``."""
     name: str | None = None
     """Policy name."""
     repeat_count: int | None = None
@@ -176,6 +177,7 @@ class Severity(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("urgency",)
 
     type: str = "urgency"
+    """JSON:API resource type, ``urgency``."""
     name: str | None = None
     """Severity name, e.g. ``High Severity``."""
     team_name: str | None = None

@@ -66,6 +66,7 @@ class StatusPage(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("status_page",)
 
     type: str = "status_page"
+    """JSON:API resource type, ``status_page``."""
     company_name: str | None = None
     """Company name shown on the page."""
     company_url: str | None = None
@@ -140,6 +141,7 @@ class StatusPageSection(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("status_page_section",)
 
     type: str = "status_page_section"
+    """JSON:API resource type, ``status_page_section``."""
     name: str | None = None
     """Section heading."""
     position: int | None = None
@@ -181,6 +183,7 @@ class StatusPageResource(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("status_page_resource",)
 
     type: str = "status_page_resource"
+    """JSON:API resource type, ``status_page_resource``."""
     status_page_section_id: Id | None = None
     """Id of the section it is shown in."""
     resource_id: Id | None = None
@@ -235,6 +238,7 @@ class StatusUpdate(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("status_update",)
 
     type: str = "status_update"
+    """JSON:API resource type, ``status_update``."""
     message: str | None = None
     """Text shown to visitors."""
     published_at: UTCDateTime | None = None
@@ -253,6 +257,7 @@ class StatusReport(JsonApiResource):
     api_types: ClassVar[tuple[str, ...]] = ("status_report",)
 
     type: str = "status_report"
+    """JSON:API resource type, ``status_report``."""
     title: str | None = None
     """Report title."""
     report_type: ReportTypeValue | None = None
