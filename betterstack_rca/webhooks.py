@@ -388,14 +388,28 @@ def _check_depth(text: str, max_depth: int) -> None:
 
 
 def _from_mapping(body: Mapping[Any, Any], *, max_bytes: int, max_depth: int) -> dict[str, Any]:
-    """Copy a decoded body into plain JSON types, iteratively, within the same limits."""
+    """Copy a decoded body into plain JSON types, iteratively, within the same limits.
+
+    The size budget is an estimate of the JSON text (2 bytes per value plus string and key
+    lengths), charged before children are queued, so a huge or self-sharing structure is
+    refused before it is walked.
+    """
     root: dict[str, Any] = {}
-    budget = max_bytes
+    budget = max_bytes - 2
+
+    def charge(amount: int) -> None:
+        nonlocal budget
+        budget -= amount
+        if budget < 0:
+            raise WebhookParseError(
+                f"webhook body is larger than the {max_bytes}-byte limit; expected a small "
+                "JSON object"
+            )
+
     # (value, container to store into, key or index, depth of value)
     stack: list[tuple[Any, Any, Any, int]] = [(body, None, None, 1)]
     while stack:
         value, parent, key, depth = stack.pop()
-        budget -= 2
         if isinstance(value, Mapping):
             if depth > max_depth:
                 raise WebhookParseError(f"webhook body nests deeper than {max_depth} levels")
@@ -405,17 +419,18 @@ def _from_mapping(body: Mapping[Any, Any], *, max_bytes: int, max_depth: int) ->
                     raise WebhookParseError(
                         f"webhook body has a {type(k).__name__} key; JSON object keys are strings"
                     )
-                budget -= len(k)
+                charge(len(k) + 4)
                 stack.append((v, copy, k, depth + 1))
         elif isinstance(value, (list, tuple)):
             if depth > max_depth:
                 raise WebhookParseError(f"webhook body nests deeper than {max_depth} levels")
+            charge(2 * len(value))
             copy = [None] * len(value)
             stack.extend((v, copy, i, depth + 1) for i, v in enumerate(value))
         elif value is None or isinstance(value, (str, bool, int)):
             copy = value
             if isinstance(value, str):
-                budget -= len(value)
+                charge(len(value))
         elif isinstance(value, float):
             if not math.isfinite(value):
                 raise WebhookParseError("webhook body contains NaN or Infinity; not JSON")
@@ -423,11 +438,6 @@ def _from_mapping(body: Mapping[Any, Any], *, max_bytes: int, max_depth: int) ->
         else:
             raise WebhookParseError(
                 f"webhook body contains a {type(value).__name__}, which is not a JSON value"
-            )
-        if budget < 0:
-            raise WebhookParseError(
-                f"webhook body is larger than the {max_bytes}-byte limit; expected a small "
-                "JSON object"
             )
         if parent is not None:
             parent[key] = copy
@@ -457,10 +467,12 @@ def _json_type(value: object) -> str:
     return type(value).__name__
 
 
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+def _header(headers: Any, name: str) -> str | None:
     if headers is None:
         return None
-    for key, value in headers.items():
+    # A Mapping (dict, httpx.Headers, http.server's message) or an iterable of pairs (ASGI).
+    pairs: Any = headers.items() if hasattr(headers, "items") else headers
+    for key, value in pairs:
         if isinstance(key, str) and key.strip().lower() == name:
             return value if isinstance(value, str) else str(value)
     return None

@@ -263,6 +263,12 @@ def test_status_page_subscriber_webhook_carries_a_report_not_an_incident() -> No
     assert not event.wants_bundle
 
 
+def test_status_page_header_as_pairs_like_asgi() -> None:
+    pairs = [("Content-Type", "application/json"), ("X-BETTERUPTIME-EVENT", "incident")]
+    event = parse_webhook(dumps(STATUS_PAGE_BODY), headers=pairs)  # type: ignore[arg-type]
+    assert event.format == "status_page_subscriber"
+
+
 def test_status_page_maintenance_and_component_update() -> None:
     body = {
         "event_type": "maintenance",
@@ -540,6 +546,8 @@ def test_decoded_mapping_is_validated_too() -> None:
         shared = [shared, shared]
     with pytest.raises(WebhookParseError, match="larger than"):
         parse_webhook({"status": "new", "id": "1", "x": shared}, max_bytes=100_000)
+    with pytest.raises(WebhookParseError, match="larger than"):
+        parse_webhook({"status": "new", "id": "1", "x": [0] * 600_000})
 
 
 def test_wrong_body_type_and_bad_arguments() -> None:
