@@ -205,7 +205,9 @@ def find_included(
     wanted = set(types)
     for obj in included:
         type_ = obj.get("type")
-        if (type_ is None or type_ in wanted) and same_id(obj.get("id"), id_):
+        if (type_ is None or (isinstance(type_, str) and type_ in wanted)) and same_id(
+            obj.get("id"), id_
+        ):
             return obj
     return None
 
