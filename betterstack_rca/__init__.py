@@ -21,6 +21,7 @@ from betterstack_rca.errors import (
     UnprocessableEntityError,
     WebhookParseError,
 )
+from betterstack_rca.webhooks import WebhookEvent, WebhookMapping, parse_webhook
 
 __all__ = [
     "APIConnectionError",
@@ -41,6 +42,9 @@ __all__ = [
     "ResponseParseError",
     "ServerError",
     "UnprocessableEntityError",
+    "WebhookEvent",
+    "WebhookMapping",
     "WebhookParseError",
     "__version__",
+    "parse_webhook",
 ]
