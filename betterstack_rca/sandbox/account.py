@@ -54,9 +54,9 @@ C_KEYWORD, C_HEARTBEAT, C_UNREACHABLE, C_RESET, C_401 = range(10, 15)
 
 _HTTP_CAUSES = (C_500, C_502, C_503, C_503, C_504, C_404, C_429, C_TIMEOUT, C_TIMEOUT, C_REFUSED)
 _CAUSES_BY_TYPE: dict[str, tuple[int, ...]] = {
-    "status": _HTTP_CAUSES + (C_DNS,),
-    "expected_status_code": _HTTP_CAUSES + (C_401,),
-    "keyword": _HTTP_CAUSES + (C_KEYWORD, C_KEYWORD),
+    "status": (*_HTTP_CAUSES, C_DNS),
+    "expected_status_code": (*_HTTP_CAUSES, C_401),
+    "keyword": (*_HTTP_CAUSES, C_KEYWORD, C_KEYWORD),
     "keyword_absence": (*_HTTP_CAUSES, C_KEYWORD),
     "playwright": (*_HTTP_CAUSES, C_KEYWORD),
     "ping": (C_TIMEOUT, C_UNREACHABLE, C_UNREACHABLE),
@@ -607,7 +607,7 @@ class Account:
         return host, None, None, None
 
     # ------------------------------------------------------------------ incidents
-    def _generate_incidents(self, rng: random.Random) -> None:  # noqa: C901
+    def _generate_incidents(self, rng: random.Random) -> None:
         ref, scale = self.ref, self.scale
         starts: array[int] = array("q")
         srcs: array[int] = array("l")
@@ -618,7 +618,7 @@ class Account:
         extras: dict[int, IncidentExtra] = {}  # keyed by pre-sort position
         scen_pos: dict[str, list[int]] = {}
 
-        def add(
+        def add(  # noqa: PLR0917
             start: int,
             src: int,
             dur: int,
@@ -643,7 +643,6 @@ class Account:
                 scen_pos.setdefault(extra.scenario, []).append(pos)
             return pos
 
-        n_groups = len(self.groups)
         m = self.monitors
         # Scenario monitors/heartbeats (scale-independent positions in the first groups).
         api = [mm for mm in m if mm.group == 0][:6]
@@ -662,9 +661,7 @@ class Account:
             for s in SCENARIOS.values()
         ]
         window_used = [0] * len(windows)
-        pool = [
-            mm.index for mm in m if mm.index not in sc_monitors and mm.paused_at is None
-        ] or [0]
+        pool = [mm.index for mm in m if mm.index not in sc_monitors and mm.paused_at is None] or [0]
         hb_pool = [h.index for h in self.heartbeats if h.index not in (0, 1)] or [0]
         span = 28 * DAY * scale
         n_bg = 2000 * scale + 150
@@ -855,9 +852,7 @@ class Account:
                 30 * 60 - off + 60 * k,
                 420 - off + 30 * k,
                 cause,
-                extra=IncidentExtra(
-                    scenario="database_backup:sibling", acknowledged_by=oc.name
-                ),
+                extra=IncidentExtra(scenario="database_backup:sibling", acknowledged_by=oc.name),
             )
         # (b) tls_expiry
         b = start_of("tls_expiry")
@@ -975,7 +970,9 @@ class Account:
         created = ref - history - 90 * DAY
         self.status_pages = (
             StatusPageRec(150001, "Acme", "acme-status", "UTC", False, created),
-            StatusPageRec(150002, "Acme Platform (internal)", "acme-platform", "UTC", True, created),
+            StatusPageRec(
+                150002, "Acme Platform (internal)", "acme-platform", "UTC", True, created
+            ),
             StatusPageRec(150003, "Acme Partners", "acme-partners", "Berlin", False, created),
         )
         self.sections = (
@@ -1162,12 +1159,20 @@ class Account:
         self._secrets.append(inc_tok)
         self.email_integrations = (
             IntegrationRec(
-                18001, "email_integration", "Vendor alerts", "vendor-alerts@inbound.example.com",
-                45601, created,
+                18001,
+                "email_integration",
+                "Vendor alerts",
+                "vendor-alerts@inbound.example.com",
+                45601,
+                created,
             ),
             IntegrationRec(
-                18002, "email_integration", "Backup reports", "backup-reports@inbound.example.com",
-                45605, created,
+                18002,
+                "email_integration",
+                "Backup reports",
+                "backup-reports@inbound.example.com",
+                45605,
+                created,
             ),
         )
         self.incoming_webhooks = (
@@ -1181,7 +1186,7 @@ class Account:
             ),
         )
 
-    def _build_scenarios(self) -> dict[str, Scenario]:  # noqa: C901
+    def _build_scenarios(self) -> dict[str, Scenario]:
         ref = self.ref
         out: dict[str, Scenario] = {}
         idx = self._scenario_index
@@ -1229,7 +1234,7 @@ class Account:
                     expired_seconds_before_start=start - exp,
                 )
             elif key == "region_blip":
-                earlier = [j for j in idx["region_blip:earlier"]]
+                earlier = list(idx["region_blip:earlier"])
                 facts.update(
                     failed_regions=("as",),
                     monitor_regions=REGIONS,
