@@ -51,7 +51,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, Mapping):
-        keys = sorted(str(k) for k in value)[:8]
+        keys = sorted(str(k)[:40] for k in value)[:8]
         return f"an object with keys {keys}" if keys else "an empty object"
     if isinstance(value, (list, tuple)):
         return "list"
@@ -158,13 +158,6 @@ class OpenEnum(str, Enum):
 
     def __str__(self) -> str:
         return str(self.value)
-
-
-def open_enum_value(value: Any) -> str | None:
-    """The wire value of an open-enum field (member or plain string)."""
-    if isinstance(value, Enum):
-        return str(value.value)
-    return value if isinstance(value, str) else None
 
 
 # --- JSON helpers ----------------------------------------------------------------------
