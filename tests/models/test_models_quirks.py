@@ -152,7 +152,7 @@ def _single_incident(included: Any) -> dict[str, Any]:
 
 
 def _included_monitor(id_: str = "2") -> dict[str, Any]:
-    monitor = copy.deepcopy(load("monitor.json")["data"])
+    monitor: dict[str, Any] = copy.deepcopy(load("monitor.json")["data"])
     monitor["id"] = id_
     return monitor
 
@@ -575,7 +575,7 @@ def test_all_is_complete_and_sorted() -> None:
     assert models.__all__ == sorted(models.__all__)
 
 
-def _subclasses(cls: type) -> Iterator[type]:
+def _subclasses(cls: type[BaseModel]) -> Iterator[type[BaseModel]]:
     for sub in cls.__subclasses__():
         if sub.__module__.startswith("betterstack_rca.models"):
             yield sub
