@@ -701,6 +701,9 @@ class Account:
             if ack >= dur:
                 ack = -1
             add(start, src, dur, ack, cause, regmask)
+        # One incident still open at the reference time, outside the scenario groups.
+        edge = next((mm.index for mm in m if mm.group == 6 and mm.paused_at is None), pool[0])
+        add(ref - 20 * 60, edge, -1, -1, C_504)
         n_background = len(starts)
         self._plant_scenarios(add)
 
