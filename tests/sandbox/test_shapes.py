@@ -18,7 +18,7 @@ API_MD = SHARED / "betterstack-api.md"
 
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not available")
 
-# api.md documents these as "on_incident_started / _acknowledged / _resolved / _reopened / _comment".
+# api.md documents these flags as "on_incident_started / _acknowledged / _resolved / ...".
 _SPELLED_OUT = {
     "on_incident_acknowledged",
     "on_incident_resolved",
