@@ -76,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_signal) if in_main else None
     head = account.scenarios["database_backup"]
     print(f"Better Stack sandbox API at {server.url}  (seed {args.seed}, scale {args.scale})")
     print(f"Token: {args.token}")
@@ -90,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     finally:
         server.close()
-        signal.signal(signal.SIGTERM, previous)
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     print("sandbox stopped", flush=True)
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -37,7 +38,7 @@ def test_scenarios_are_placed_as_documented(account: Account) -> None:
     for key in ("database_backup", "region_blip", "bad_deploy"):
         assert REF - starts[key] < timedelta(hours=24)
     ordered = sorted(starts.values())
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         assert b - a >= timedelta(hours=6)
 
 
