@@ -6,6 +6,7 @@ only the I/O differs.
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic
@@ -23,7 +24,13 @@ from betterstack_rca._config import (
 )
 from betterstack_rca._endpoints import AsyncExecutor, E, SyncExecutor
 from betterstack_rca._http import mask_token
+from betterstack_rca._run import run_sync
+from betterstack_rca.errors import BetterStackError
+from betterstack_rca.rca.bundle import IncidentBundle
+from betterstack_rca.rca.collector import collect
+from betterstack_rca.rca.options import BundleOptions
 from betterstack_rca.resources import ResourceSet
+from betterstack_rca.webhooks import WebhookEvent
 
 if TYPE_CHECKING:
     from betterstack_rca.sandbox import Faults, Sandbox
@@ -57,6 +64,24 @@ class _Facade(ResourceSet[E], Generic[E]):
     def sandbox_account(self) -> Sandbox | None:
         """The built-in demo account behind a `.sandbox()` client (its scenarios, secrets)."""
         return self._sandbox
+
+
+class NoIncidentInEventError(BetterStackError):
+    """A webhook event that carries no Better Stack incident id (e.g. a template that only
+    sent a title): there is nothing to collect a bundle for."""
+
+
+def _event_incident_id(event: WebhookEvent) -> str:
+    if event.incident_id:
+        return event.incident_id
+    what = f"{event.kind}/{event.action} event ({event.format})"
+    hint = (
+        ' Its template sent no incident id: add "id": "$INCIDENT_ID" to the body template'
+        " or name the field with parse_webhook(..., mapping=WebhookMapping(incident_id=...))."
+        if event.kind == "incident"
+        else ""
+    )
+    raise NoIncidentInEventError(f"the {what} carries no Better Stack incident id.{hint}")
 
 
 def _sandbox_parts(
@@ -151,6 +176,31 @@ class BetterStack(_Facade[SyncExecutor]):
         """
         return self._sender.get(path, dict(params) if params else None).body
 
+    def bundle(self, incident_id: int | str, **options: Any) -> IncidentBundle:
+        """Collect everything around one incident into an `IncidentBundle`.
+
+        Independent requests run concurrently (in threads sharing this client's pacing).
+        Options: see `BundleOptions` (``window_before="90m"``, ``history="14d"``,
+        ``deadline=30``, ``sources={...}``...). Only a failure to fetch the incident itself
+        raises; any other source that fails becomes a gap in the bundle. Works in scripts,
+        threads and inside a running event loop (Jupyter).
+        """
+        opts = BundleOptions.build(**options)
+        pool = concurrent.futures.ThreadPoolExecutor(
+            self._config.max_concurrency, thread_name_prefix="betterstack-rca"
+        )
+        threaded = _transport.ThreadedSender(self._sender, pool)
+        api: ResourceSet[AsyncExecutor] = ResourceSet()
+        api._attach(AsyncExecutor(threaded.get, self._config.team_name, pool._max_workers))
+        try:
+            return run_sync(collect(api, incident_id, opts))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def bundle_for(self, event: WebhookEvent, **options: Any) -> IncidentBundle:
+        """The bundle of the incident a webhook event is about (see `parse_webhook`)."""
+        return self.bundle(_event_incident_id(event), **options)
+
     def close(self) -> None:
         self._http.close()
 
@@ -235,6 +285,14 @@ class AsyncBetterStack(_Facade[AsyncExecutor]):
     async def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET any API path and return its decoded JSON (see `BetterStack.get_json`)."""
         return (await self._sender.get(path, dict(params) if params else None)).body
+
+    async def bundle(self, incident_id: int | str, **options: Any) -> IncidentBundle:
+        """Collect everything around one incident (see `BetterStack.bundle`)."""
+        return await collect(self, incident_id, BundleOptions.build(**options))
+
+    async def bundle_for(self, event: WebhookEvent, **options: Any) -> IncidentBundle:
+        """The bundle of the incident a webhook event is about (see `parse_webhook`)."""
+        return await self.bundle(_event_incident_id(event), **options)
 
     async def close(self) -> None:
         await self._http.aclose()

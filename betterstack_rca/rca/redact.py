@@ -1,0 +1,174 @@
+"""Secret redaction: nothing that grants access leaves a bundle.
+
+Two passes over the bundle's data. The structural pass replaces the values Better Stack
+returns that grant access (heartbeat ping URLs, monitor `auth_password` and request header
+values, policy `incident_token`, webhook template credentials and headers, credentials in
+body templates) and remembers them. The text pass then removes every remembered value from
+every string (a password quoted in a comment, a ping URL in a timeline item), plus tokens in
+URL queries, `Bearer` tokens and heartbeat ping URLs wherever they appear.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import BaseModel
+
+REDACTED = "[redacted]"
+
+#: Keys whose string values are credentials wherever they appear.
+SECRET_KEYS = frozenset(
+    {
+        "auth_password",
+        "incident_token",
+        "password",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "access_token",
+        "private_key",
+        "client_secret",
+        "authorization",
+    }
+)
+_SECRET_KEY_PATTERN = re.compile(
+    r"pass(word)?|secret|token|api[-_]?key|auth|credential|signature|private", re.I
+)
+#: Header names whose values are harmless (kept as they are).
+SAFE_HEADERS = frozenset(
+    {"content-type", "accept", "user-agent", "accept-encoding", "accept-language", "cache-control"}
+)
+_QUERY_SECRET = re.compile(
+    r"(token|key|secret|pass(word)?|sig(nature)?|auth|credential|session|code)", re.I
+)
+_HEARTBEAT_URL = re.compile(r"(/api/v1/heartbeat/)[A-Za-z0-9_-]+")
+_BEARER = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}", re.I)
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def redact_url(url: str) -> str:
+    """Scrub heartbeat ping tokens, userinfo passwords and secret-looking query values."""
+    url = _HEARTBEAT_URL.sub(r"\1" + REDACTED, url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(_QUERY_SECRET.search(k) for k, _ in pairs):
+            query = urlencode(
+                [(k, REDACTED if _QUERY_SECRET.search(k) else v) for k, v in pairs], safe="[]"
+            )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+class Redactor:
+    """Collects secrets while scrubbing structures, then scrubs them from all text."""
+
+    def __init__(self, extra_secrets: set[str] | None = None) -> None:
+        self.secrets: set[str] = set(extra_secrets or ())
+
+    def _keep(self, value: Any) -> str:
+        if isinstance(value, str) and len(value) >= 4 and value != REDACTED:
+            self.secrets.add(value)
+        return REDACTED
+
+    def structure(self, value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return self._mapping(value)
+        if isinstance(value, list):
+            if key in ("request_headers", "headers_template", "headers"):
+                return [self._header(h) for h in value]
+            return [self.structure(v, key) for v in value]
+        if isinstance(value, str):
+            lowered = key.lower()
+            if value and (lowered in SECRET_KEYS or lowered.endswith("_password")):
+                return self._keep(value)
+            if lowered == "body_template":
+                return self._body_template(value)
+            if "/api/v1/heartbeat/" in value:
+                match = _HEARTBEAT_URL.search(value)
+                if match:
+                    self.secrets.add(match.group(0).rsplit("/", 1)[1])
+        return value
+
+    def _mapping(self, value: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if k == "body_template" and isinstance(v, (dict, list)):
+                out[k] = self._json_secrets(v)
+            else:
+                out[k] = self.structure(v, k)
+        return out
+
+    def _header(self, header: Any) -> Any:
+        if not isinstance(header, dict):
+            return self.structure(header)
+        name = str(header.get("name") or "").lower()
+        out = dict(header)
+        if name not in SAFE_HEADERS and isinstance(out.get("value"), str) and out["value"]:
+            out["value"] = self._keep(out["value"])
+        return out
+
+    def _json_secrets(self, value: Any, key: str = "") -> Any:
+        """Inside a body template: any value under a credential-looking key is secret."""
+        if isinstance(value, dict):
+            return {k: self._json_secrets(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._json_secrets(v, key) for v in value]
+        if isinstance(value, str) and key and _SECRET_KEY_PATTERN.search(key):
+            if value.startswith("$") and value[1:].replace("_", "").isalnum():
+                return value  # a template placeholder, not a secret
+            return self._keep(value)
+        return value
+
+    def _body_template(self, text: str) -> str:
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return self.text(text)
+        return json.dumps(self._json_secrets(parsed))
+
+    def text(self, value: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            if secret in value:
+                value = value.replace(secret, REDACTED)
+        value = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
+        if "://" in value:
+            value = _URL.sub(lambda m: redact_url(m.group(0)), value)
+        return value
+
+    def texts(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: self.texts(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.texts(v) for v in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def data(self, value: Any) -> Any:
+        """Both passes over plain JSON-able data."""
+        return self.texts(self.structure(value))
+
+
+def redact_model(model: M, redactor: Redactor | None = None) -> M:
+    """A redacted copy of a model (validated again from its redacted data)."""
+    redactor = redactor or Redactor()
+    data = redactor.data(model.model_dump(mode="json"))
+    return type(model).model_validate(data)
+
+
+def redact_bundle(bundle: M) -> M:
+    """Redact a whole bundle (see module docstring)."""
+    return redact_model(bundle)

@@ -1,0 +1,96 @@
+"""Numeric signals derived from raw data (shared by the timeline and the findings)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from betterstack_rca.models import MonitorResponseTimes
+
+#: The stretch right before the start that we compare with the baseline before it.
+RECENT = timedelta(minutes=20)
+BASELINE = timedelta(hours=2)
+#: Recent median must exceed the baseline median by this factor...
+RISE_FACTOR = 1.5
+#: ...and by at least this much (seconds), so 20 ms -> 35 ms does not count.
+RISE_MIN_SECONDS = 0.15
+
+
+@dataclass(frozen=True)
+class LatencyTrend:
+    rising: bool
+    baseline: float
+    """Median response time (s) in the two hours before the recent stretch, all regions."""
+    recent: float
+    """Median response time (s) in the 20 minutes before the start, rising regions."""
+    rising_regions: tuple[str, ...]
+    all_regions: tuple[str, ...]
+    rise_at: datetime
+    """First sample of the recent stretch above the baseline threshold."""
+    samples: int
+
+    def as_details(self) -> dict[str, Any]:
+        return {
+            "baseline_median_seconds": round(self.baseline, 4),
+            "recent_median_seconds": round(self.recent, 4),
+            "rising_regions": list(self.rising_regions),
+            "regions": list(self.all_regions),
+            "samples": self.samples,
+        }
+
+
+def latency_trend(
+    times: MonitorResponseTimes | None, start: datetime | None
+) -> LatencyTrend | None:
+    """Did response times rise in the 20 minutes before `start`, compared to the 2 hours
+    before that? None when there is not enough data to say."""
+    if times is None or start is None:
+        return None
+    rising: list[str] = []
+    regions: list[str] = []
+    baseline_all: list[float] = []
+    recent_rising: list[float] = []
+    first_rise: datetime | None = None
+    samples = 0
+    for region in times.regions or []:
+        name = str(region.region or "?")
+        base, recent = [], []
+        points = []
+        for sample in region.response_times or []:
+            if sample.at is None or sample.response_time is None:
+                continue
+            if start - RECENT - BASELINE <= sample.at < start - RECENT:
+                base.append(sample.response_time)
+            elif start - RECENT <= sample.at < start:
+                recent.append(sample.response_time)
+                points.append((sample.at, sample.response_time))
+        if len(base) < 3 or len(recent) < 2:
+            continue
+        regions.append(name)
+        samples += len(base) + len(recent)
+        base_median = statistics.median(base)
+        baseline_all.extend(base)
+        recent_median = statistics.median(recent)
+        threshold = max(base_median * RISE_FACTOR, base_median + RISE_MIN_SECONDS)
+        if recent_median >= threshold:
+            rising.append(name)
+            recent_rising.extend(recent)
+            above = [at for at, value in sorted(points) if value >= threshold]
+            if above and (first_rise is None or above[0] < first_rise):
+                first_rise = above[0]
+    if not regions:
+        return None
+    baseline = statistics.median(baseline_all)
+    # "rising" means most regions agree; one slow region is the partial-regions rule's job
+    is_rising = len(rising) >= max(1, (len(regions) + 1) // 2)
+    return LatencyTrend(
+        rising=is_rising,
+        baseline=baseline,
+        recent=statistics.median(recent_rising) if recent_rising else baseline,
+        rising_regions=tuple(rising),
+        all_regions=tuple(regions),
+        rise_at=first_rise or start - RECENT,
+        samples=samples,
+    )
