@@ -320,7 +320,8 @@ def partial_regions(b: IncidentBundle) -> Finding | None:
         rule="partial_regions",
         confidence=0.75,
         summary=(
-            f"Only {', '.join(failed)} of {', '.join(checked)} saw the failure: "
+            f"Only {', '.join(r.upper() for r in failed)} of "
+            f"{', '.join(r.upper() for r in checked)} saw the failure: "
             "a regional network path, not the service itself, is likely"
         ),
         evidence=_ids(_started_event(b, b.incident.id)),

@@ -111,10 +111,12 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         responders.lines.append(f"- On call at the start ({name}): {users or 'nobody'}")
     policy = b.responders.policy
     if policy is not None:
-        responders.lines.append(
-            f"- Policy '{policy.name}': repeat {policy.repeat_count or 0}x, "
-            f"every {_dur(policy.repeat_delay)}"
+        repeat = (
+            f"repeats {policy.repeat_count}x every {_dur(policy.repeat_delay)}"
+            if policy.repeat_count
+            else "no repeat"
         )
+        responders.lines.append(f"- Policy '{policy.name}': {repeat}")
         severities = {s.id: s.name for s in b.responders.severities}
         for n, step in enumerate(policy.steps, 1):
             kind = str(getattr(step, "type", "?"))
