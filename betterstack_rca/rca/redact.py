@@ -1,8 +1,8 @@
 """Secret redaction: nothing that grants access leaves a bundle.
 
 Two passes over the bundle's data. The structural pass replaces the values Better Stack
-returns that grant access (heartbeat ping URLs, monitor `auth_password` and request header
-values, policy `incident_token`, webhook template credentials and headers, credentials in
+returns that grant access (heartbeat ping URLs and incoming-webhook URLs, monitor
+`auth_username`/`auth_password` and request header values, policy `incident_token`, webhook template credentials and headers, credentials in
 body templates) and remembers them. The text pass then removes every remembered value from
 every string (a password quoted in a comment, a ping URL in a timeline item), plus tokens in
 URL queries, `Bearer` tokens and heartbeat ping URLs wherever they appear.
@@ -45,7 +45,10 @@ SAFE_HEADERS = frozenset(
 _QUERY_SECRET = re.compile(
     r"(token|key|secret|pass(word)?|sig(nature)?|auth|credential|session|code)", re.I
 )
-_HEARTBEAT_URL = re.compile(r"(/api/v1/heartbeat/)[A-Za-z0-9_-]+")
+#: Better Stack URLs whose last segment is the credential: heartbeat pings, incoming webhooks.
+_HEARTBEAT_URL = re.compile(
+    r"(/api/v\d+/(?:heartbeat|incoming-webhook|incoming_webhook)s?/)[A-Za-z0-9_-]+"
+)
 _BEARER = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}", re.I)
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 
@@ -78,8 +81,10 @@ class Redactor:
     def __init__(self, extra_secrets: set[str] | None = None) -> None:
         self.secrets: set[str] = set(extra_secrets or ())
 
-    def _keep(self, value: Any) -> str:
-        if isinstance(value, str) and len(value) >= 4 and value != REDACTED:
+    def _keep(self, value: Any, *, everywhere: bool = True) -> str:
+        """Redact a value; remember it to scrub from all text when it is distinctive enough
+        (a 5-character password would also match ordinary words)."""
+        if everywhere and isinstance(value, str) and len(value) >= 8 and value != REDACTED:
             self.secrets.add(value)
         return REDACTED
 
@@ -92,14 +97,15 @@ class Redactor:
             return [self.structure(v, key) for v in value]
         if isinstance(value, str):
             lowered = key.lower()
+            if value and lowered in ("auth_username", "username"):
+                return self._keep(value, everywhere=False)  # low entropy: field only
             if value and (lowered in SECRET_KEYS or lowered.endswith("_password")):
                 return self._keep(value)
             if lowered == "body_template":
                 return self._body_template(value)
-            if "/api/v1/heartbeat/" in value:
-                match = _HEARTBEAT_URL.search(value)
-                if match:
-                    self.secrets.add(match.group(0).rsplit("/", 1)[1])
+            match = _HEARTBEAT_URL.search(value)
+            if match and len(match.group(0).rsplit("/", 1)[1]) >= 8:
+                self.secrets.add(match.group(0).rsplit("/", 1)[1])
         return value
 
     def _mapping(self, value: dict[str, Any]) -> dict[str, Any]:

@@ -210,6 +210,10 @@ def _fit(lines: list[str], budget: int) -> str:
     return "\n".join(out)
 
 
+#: Room kept for the closing "what was left out" line when the text is cut.
+_NOTE_ROOM = 100
+
+
 def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str:
     head, parts = sections(bundle)
     full: list[str] = list(head)
@@ -222,9 +226,9 @@ def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str
     if max_chars <= 0:
         return ""
 
-    budget = max_chars
     out: list[str] = []
     used = 0
+    budget = max_chars - _NOTE_ROOM
 
     def add(line: str) -> bool:
         nonlocal used
@@ -237,7 +241,10 @@ def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str
 
     for line in head:
         if not add(line):
-            return _fit(head, max_chars)
+            # not even the summary fits: whole lines only, then say it was cut if possible
+            kept = _fit(head, max_chars - len("\n_Rest omitted._"))
+            closing = (kept + "\n_Rest omitted._") if kept else ""
+            return closing if len(closing) <= max_chars else _fit(head, max_chars)
     omitted: list[str] = []
     for sec in parts:
         if not sec.lines:
@@ -245,7 +252,7 @@ def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str
         heading = f"## {sec.title}"
         marker_room = len(f"- … {len(sec.lines)} more {sec.noun} omitted") + 1
         if used + len(heading) + 1 + marker_room > budget:
-            omitted.append(f"{sec.title.lower()} ({len(sec.lines)} {sec.noun})")
+            omitted.append(sec.title.lower())
             continue
         add(heading)
         shown = 0
@@ -259,8 +266,9 @@ def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str
         if shown < len(sec.lines):
             add(f"- … {len(sec.lines) - shown} more {sec.noun} omitted")
         add("")
-    if omitted:
-        note = f"_Omitted for length: {', '.join(omitted)}._"
-        if not add(note):
-            add("_More sections omitted for length._")
-    return _fit(out, max_chars).rstrip("\n") + ("\n" if used < budget else "")
+    budget = max_chars  # the reserved room is now available for the closing note
+    note = "_Omitted for length: " + (", ".join(omitted) if omitted else "see markers") + "._"
+    if len(note) + 1 > budget - used:
+        note = f"_Omitted for length: {len(omitted)} section(s)._"
+    add(note)
+    return _fit(out, max_chars).rstrip("\n") + ("\n" if used < max_chars else "")
