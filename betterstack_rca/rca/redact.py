@@ -2,8 +2,9 @@
 
 Two passes over the bundle's data. The structural pass replaces the values Better Stack
 returns that grant access (heartbeat ping URLs and incoming-webhook URLs, monitor
-`auth_username`/`auth_password` and request header values, policy `incident_token`, webhook template credentials and headers, credentials in
-body templates) and remembers them. The text pass then removes every remembered value from
+`auth_username`/`auth_password` and request header values, policy `incident_token`,
+webhook template credentials and headers, credentials in body templates) and remembers
+them. The text pass then removes every remembered value from
 every string (a password quoted in a comment, a ping URL in a timeline item), plus tokens in
 URL queries, `Bearer` tokens and heartbeat ping URLs wherever they appear.
 """

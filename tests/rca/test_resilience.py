@@ -185,7 +185,7 @@ def test_json_has_a_schema_version_and_round_trips(bundles: dict[str, IncidentBu
     bundle = bundles["bad_deploy"]
     data = json.loads(bundle.to_json())
     assert data["schema_version"] == "1.0"
-    assert list(data)[0] == "schema_version"
+    assert next(iter(data)) == "schema_version"
     assert IncidentBundle.model_validate(data).to_dict() == bundle.to_dict()
     assert bundle._repr_markdown_().startswith("# Incident")
 
