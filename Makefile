@@ -34,3 +34,6 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache
+
+cassettes: $(STAMP)
+	$(BIN)/python -m tests.cassette_flows
