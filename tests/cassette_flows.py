@@ -98,9 +98,7 @@ def main() -> None:
             path = CASSETTES / f"{name}.yaml"
             path.unlink(missing_ok=True)
             run(name, headline_id(sandbox.account), "all")
-            print(
-                f"recorded {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
-            )
+            print(f"recorded {path}")
     (CASSETTES / "headline.json").write_text(
         json.dumps({"incident_id": headline_id(sandbox.account)}) + "\n"
     )
