@@ -77,7 +77,7 @@ BODY_TIMEOUT: Final = 30.0
 
 _MAX_DEDUPE_KEYS = 10_000
 _SAFE_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
-_UNPRINTABLE_RE = re.compile(r"[^\x21-\x7e]")
+_UNPRINTABLE_RE = re.compile(r"[^\x20-\x7e]")
 _READ_CHUNK = 65_536
 _DRAIN_SECONDS = 2.0
 _WRITE_WAIT = 10.0
