@@ -191,7 +191,9 @@ class BetterStack(_Facade[SyncExecutor]):
         )
         threaded = _transport.ThreadedSender(self._sender, pool)
         api: ResourceSet[AsyncExecutor] = ResourceSet()
-        api._attach(AsyncExecutor(threaded.get, self._config.team_name, pool._max_workers))
+        api._attach(
+            AsyncExecutor(threaded.get, self._config.team_name, self._config.max_concurrency)
+        )
         try:
             return run_sync(collect(api, incident_id, opts))
         finally:
