@@ -215,7 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
                 receiver._log.exception("unexpected error handling a delivery")
                 status, note = 500, "internal error"
                 self._answer(_Reply(500, {"ok": False, "error": "internal error"}))
-            if body_unread and post:
+            if body_unread and self.command not in ("GET", "HEAD"):
                 self._discard_unread()
         finally:
             if post or status != 200:
@@ -368,6 +368,7 @@ class Receiver:
         self._stats = ReceiverStats()
         self._accepting = False
         self._abandoned = False
+        self._hurry = threading.Event()  # set by a second SIGINT/SIGTERM: stop waiting now
         self._httpd: _Server | None = None
         self._serve_thread: threading.Thread | None = None
         self._workers: list[threading.Thread] = []
@@ -453,8 +454,12 @@ class Receiver:
         deadline = time.monotonic() + wait
         unfinished: list[_Job] = []
         with self._changed:
-            while self._jobs and (left := deadline - time.monotonic()) > 0:
-                self._changed.wait(left)
+            while (
+                self._jobs
+                and not self._hurry.is_set()
+                and (left := deadline - time.monotonic()) > 0
+            ):
+                self._changed.wait(min(left, 0.2))
             self._abandoned = True
             for job in self._jobs.values():
                 if job.state in ("queued", "running"):
@@ -806,7 +811,9 @@ def listen(
     """Serve webhooks until SIGINT/SIGTERM (or `stop_event` is set), then stop cleanly.
 
     Returns 0 after a clean stop, 2 when the address cannot be bound (logged). Signal
-    handlers are installed only when called from the main thread, and restored on return.
+    handlers are installed only when called from the main thread, and restored on return;
+    a second signal while stopping ends the grace period at once (unfinished collections
+    are still recorded in error.txt).
     """
     logger = log or logging.getLogger(LOGGER_NAME)
     receiver = Receiver(
@@ -825,6 +832,8 @@ def listen(
     stop = stop_event or threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():  # a second signal while stopping: stop waiting for collections
+            receiver._hurry.set()
         stop.set()
 
     in_main = threading.current_thread() is threading.main_thread()

@@ -179,7 +179,7 @@ def test_a_repeated_delivery_is_answered_duplicate_and_collected_once(
 def test_deliveries_for_a_queued_or_running_incident_are_coalesced(
     start_receiver: Callable[..., Receiver],
 ) -> None:
-    with BetterStack.sandbox(max_rps=1000, faults=Faults(latency=0.05)) as bs:
+    with BetterStack.sandbox(max_rps=1000, faults=Faults(latency=0.1)) as bs:
         receiver = start_receiver(bs, workers=1)
         a, b = scenario_id(bs, "database_backup"), scenario_id(bs, "tls_expiry")
         assert request(receiver.url, incident_body(a, "started"))[1]["collection"] == "queued"
@@ -465,6 +465,44 @@ def test_listen_serves_until_sigterm_then_returns_0(
     assert (tmp_path / iid / "bundle.json").exists()
     assert "listening on http://127.0.0.1:" in caplog.text
     assert "stopped" in caplog.text
+
+
+def test_a_second_sigterm_ends_the_grace_period_and_records_the_unfinished(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    stop = threading.Event()
+    with BetterStack.sandbox(max_rps=1000, faults=Faults(latency=0.3)) as bs:
+        iid = scenario_id(bs)
+        sandbox = bs.sandbox_account
+        assert sandbox is not None
+
+        def drive() -> None:
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_for(lambda: _healthy(url), timeout=5)
+                request(url, incident_body(iid))
+                wait_for(lambda: sandbox.app.stats.requests > 0)  # collecting now
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.2)
+                os.kill(os.getpid(), signal.SIGTERM)
+            except BaseException:
+                stop.set()
+                raise
+
+        driver = threading.Thread(target=drive, daemon=True)
+        driver.start()
+        t0 = time.monotonic()
+        assert listen(bs, port=port, out_dir=tmp_path, grace=20, stop_event=stop) == 0
+        assert time.monotonic() - t0 < 10
+        driver.join(5)
+        assert "receiver stopped" in (tmp_path / iid / "error.txt").read_text()
+        wait_for(lambda: not _receiver_workers_alive())  # the late result is discarded
+    assert files_under(tmp_path) == [f"{iid}/error.txt"]
+
+
+def _receiver_workers_alive() -> bool:
+    return any(t.name.startswith("betterstack-rca-receiver-") for t in threading.enumerate())
 
 
 def _healthy(url: str) -> bool:
