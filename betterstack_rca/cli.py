@@ -442,7 +442,9 @@ class Report:
                             _md_cell(inc.cause or "-"),
                             started,
                             _duration(r.tta),
-                            _duration(r.ttr) if inc.resolved_at or r.ttr else "open",
+                            "open"
+                            if r.ttr is None and inc.resolved_at is None
+                            else _duration(r.ttr),
                             _md_cell(_clip(r.top_finding, 160)),
                         ]
                     )
@@ -461,8 +463,6 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    if args.max_chars is not None and args.max_chars < 0:
-        raise UsageError("--max-chars must be >= 0")
     since, until = _window(args)
     out_dir = Path(args.out)
     with _client(args) as bs:
@@ -534,23 +534,42 @@ def cmd_listen(args: argparse.Namespace) -> int:
             "installation; upgrade betterstack-rca to use 'listen'"
         )
         return EXIT_USAGE
-    bs = _client(args)
-    with bs:
-        code = listen(
-            bs,
-            host=args.host,
-            port=args.port,
-            out_dir=Path(args.out),
-            secret=secret,
-            max_bytes=args.max_bytes,
-        )
+    options: dict[str, Any] = {}
+    bundle_options = _bundle_options(args)
+    if bundle_options:
+        options["bundle_options"] = bundle_options
+    # The receiver reports what it does (listening on, each delivery) through its logger at
+    # INFO: show that on stderr, as a server's log, unless --debug already shows everything.
+    receiver_log = logging.getLogger("betterstack_rca.receiver")
+    handler: logging.Handler | None = None
+    previous_level = receiver_log.level
+    if not args.debug:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        receiver_log.addHandler(handler)
+        receiver_log.setLevel(logging.INFO)
+    try:
+        with _client(args) as bs:
+            code = listen(
+                bs,
+                host=args.host,
+                port=args.port,
+                out_dir=Path(args.out),
+                secret=secret,
+                max_bytes=args.max_bytes,
+                **options,
+            )
+    finally:
+        if handler is not None:
+            receiver_log.removeHandler(handler)
+            receiver_log.setLevel(previous_level)
     return int(code)
 
 
 # --- parser --------------------------------------------------------------------------
 
 
-def _positive_int(text: str) -> int:
+def _non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -637,7 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the sandbox's headline incident bundle as Markdown",
         description="Print the bundle of the sandbox's headline incident (implies --sandbox).",
     )
-    demo.add_argument("--max-chars", type=_positive_int, default=None, metavar="N")
+    demo.add_argument("--max-chars", type=_non_negative_int, default=None, metavar="N")
     demo.set_defaults(func=cmd_demo)
 
     window_help = "a duration back from now (90m, 24h, 7d), an ISO date or date-time (UTC)"
@@ -653,7 +672,7 @@ def build_parser() -> argparse.ArgumentParser:
     inc.add_argument("--unresolved", action="store_true", help="only incidents still open")
     inc.add_argument("--monitor", metavar="ID", help="only this monitor's incidents")
     inc.add_argument("--heartbeat", metavar="ID", help="only this heartbeat's incidents")
-    inc.add_argument("--limit", type=_positive_int, metavar="N", help="at most N incidents")
+    inc.add_argument("--limit", type=_non_negative_int, metavar="N", help="at most N incidents")
     inc.add_argument("--format", choices=("table", "json"), default="table")
     inc.set_defaults(func=cmd_incidents)
 
@@ -684,7 +703,7 @@ def build_parser() -> argparse.ArgumentParser:
     bun.add_argument("incident_id", metavar="INCIDENT_ID")
     bun.add_argument("--format", choices=("md", "json"), default="md")
     bun.add_argument(
-        "--max-chars", type=_positive_int, metavar="N", help="Markdown budget in characters"
+        "--max-chars", type=_non_negative_int, metavar="N", help="Markdown budget in characters"
     )
     bun.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     bundle_flags(bun)
@@ -701,11 +720,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--until", default=None, help=f"{window_help}; default now")
     rep.add_argument("--out", required=True, metavar="DIR", help="output directory")
     rep.add_argument(
-        "--max-chars", type=_positive_int, metavar="N", help="budget of each bundle.md"
+        "--max-chars", type=_non_negative_int, metavar="N", help="budget of each bundle.md"
     )
     rep.add_argument("--monitor", metavar="ID", help="only this monitor's incidents")
     rep.add_argument(
-        "--limit", type=_positive_int, metavar="N", help="at most the N newest incidents"
+        "--limit", type=_non_negative_int, metavar="N", help="at most the N newest incidents"
     )
     bundle_flags(rep)
     rep.set_defaults(func=cmd_report)
@@ -742,11 +761,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lis.add_argument(
         "--max-bytes",
-        type=_positive_int,
+        type=_non_negative_int,
         default=1_048_576,
         metavar="N",
         help="largest webhook body accepted (default 1 MiB)",
     )
+    bundle_flags(lis)
     lis.set_defaults(func=cmd_listen)
     return parser
 
@@ -782,6 +802,8 @@ def _message(exc: BaseException) -> str:
         )
     if isinstance(exc, (UsageError, BetterStackError, ValueError)):
         return text
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or text}: {exc.filename}"
     return f"{type(exc).__name__}: {text} (run with --debug for a traceback)"
 
 

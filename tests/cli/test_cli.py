@@ -368,6 +368,17 @@ def test_unexpected_errors_exit_1_with_one_line(
     assert "RuntimeError: boom" in assert_one_error_line(err)
 
 
+def test_a_file_that_cannot_be_written_exits_1_with_one_line(
+    capsys: Capture, headline_id: str, tmp_path: Path
+) -> None:
+    (tmp_path / "file").write_text("")
+    code, _, err = run(
+        capsys, "--sandbox", "bundle", headline_id, "--out", str(tmp_path / "file" / "x.md")
+    )
+    assert code == 1
+    assert str(tmp_path / "file") in assert_one_error_line(err)
+
+
 def test_ctrl_c_exits_130_quietly(
     capsys: Capture, monkeypatch: pytest.MonkeyPatch, headline_id: str
 ) -> None:
@@ -444,6 +455,29 @@ def test_listen_calls_the_receiver(
     assert call["secret"] == "s3"
     assert call["max_bytes"] == 1_048_576
     assert call["client"].sandbox_account is not None
+
+
+def test_listen_passes_bundle_options_only_when_given(
+    capsys: Capture, fake_receiver: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    assert cli.main(["--sandbox", "listen", "--out", str(tmp_path)]) == 0
+    assert (
+        cli.main(
+            [
+                "--sandbox",
+                "listen",
+                "--out",
+                str(tmp_path),
+                "--window-before",
+                "2h",
+                "--deadline",
+                "9",
+            ]
+        )
+        == 0
+    )
+    assert "bundle_options" not in fake_receiver[0]
+    assert fake_receiver[1]["bundle_options"] == {"window_before": "2h", "deadline": 9.0}
 
 
 def test_listen_reads_the_secret_from_an_environment_variable(

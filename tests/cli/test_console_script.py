@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -94,6 +95,53 @@ def test_sandbox_serve_answers_on_loopback_and_stops_on_sigterm() -> None:
         assert response.json()["data"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+    finally:
+        timer.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGTERM")
+def test_listen_writes_the_bundle_of_a_webhook_and_stops_on_sigterm(tmp_path: Path) -> None:
+    from .conftest import sandbox_client
+
+    account = sandbox_client().sandbox_account
+    assert account is not None
+    incident_id = account.account.scenarios["database_backup"].incident_id
+    proc = subprocess.Popen(
+        [
+            *(str(SCRIPT), "--sandbox", "listen", "--port", "0"),
+            *("--out", str(tmp_path), "--secret-env", "HOOK_SECRET"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**env(), "HOOK_SECRET": "s3cret"},
+    )
+    timer = threading.Timer(30, proc.kill)
+    timer.start()
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()
+        assert "listening on http://127.0.0.1:" in first, first
+        url = first.split("listening on ")[1].split()[0]
+        body = {"event": "started", "data": {"id": incident_id, "type": "incident"}}
+        refused = httpx.post(f"{url}/webhook", json=body)
+        assert refused.status_code in (401, 403)
+        accepted = httpx.post(f"{url}/webhook", json=body, headers={"X-Webhook-Secret": "s3cret"})
+        assert accepted.status_code == 202
+        bundle = tmp_path / incident_id / "bundle.json"
+        deadline = time.monotonic() + 20
+        while not bundle.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert json.loads(bundle.read_text())["incident"]["id"] == incident_id
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert "s3cret" not in proc.stderr.read()
     finally:
         timer.cancel()
         if proc.poll() is None:
