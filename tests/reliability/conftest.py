@@ -1,0 +1,36 @@
+"""Hypothesis profiles of the reliability suite, and its shared fixtures.
+
+``HYPOTHESIS_PROFILE=ci`` runs every fuzz target of this directory with 10,000 examples;
+the default, ``dev``, with 100. The profile applies to the targets here only (they ask for
+it by name): loading it globally would also multiply the examples of every other
+hypothesis test of the suite, which set their own budgets.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+PROFILE_ENV = "HYPOTHESIS_PROFILE"
+
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+}
+
+settings.register_profile("dev", max_examples=100, **_COMMON)  # type: ignore[arg-type]
+settings.register_profile(
+    "ci",
+    max_examples=10_000,
+    print_blob=True,
+    **_COMMON,  # type: ignore[arg-type]
+)
+
+
+def fuzz_settings() -> settings:
+    """The settings of the profile named by HYPOTHESIS_PROFILE (default "dev")."""
+    name = os.environ.get(PROFILE_ENV, "dev")
+    if name not in ("dev", "ci"):
+        name = "dev"
+    return settings.get_profile(name)
