@@ -37,7 +37,7 @@ from betterstack_rca.errors import (
     PermissionDeniedError,
 )
 from betterstack_rca.models import Incident
-from betterstack_rca.rca import IncidentBundle, parse_duration
+from betterstack_rca.rca import BundleOptions, IncidentBundle, parse_duration
 from betterstack_rca.rca.redact import redact_model
 
 __all__ = ["main", "run"]
@@ -315,7 +315,16 @@ def _bundle_options(args: argparse.Namespace) -> dict[str, Any]:
     for name in ("window_before", "history", "deadline"):
         value = getattr(args, name, None)
         if value is not None:
+            if name != "deadline":
+                try:
+                    parse_duration(value, name)
+                except ValueError:
+                    flag = "--" + name.replace("_", "-")
+                    raise UsageError(
+                        f"{flag} must be a duration like 90m, 24h or 7d; got {value!r}"
+                    ) from None
             options[name] = value
+    BundleOptions.build(**options)  # a bad duration is a usage error before any request
     return options
 
 
@@ -464,6 +473,7 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 
 def cmd_report(args: argparse.Namespace) -> int:
     since, until = _window(args)
+    bundle_options = _bundle_options(args)
     out_dir = Path(args.out)
     with _client(args) as bs:
         incidents = list(
@@ -479,7 +489,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             progress.update(n - 1, f"incident {incident.id}")
             row = ReportRow(incident)
             try:
-                bundle = bs.bundle(incident.id, **_bundle_options(args))
+                bundle = bs.bundle(incident.id, **bundle_options)
             except BetterStackError as exc:
                 # One bad incident must not sink the week's report: record it and go on.
                 row.error = f"{type(exc).__name__}: {_one_line(exc)}"
@@ -607,6 +617,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "--seed",
         type=int,
         default=d(None),
+        metavar="N",
         help="with --sandbox: generate the demo account from this seed (default 0)",
     )
     g.add_argument(
@@ -618,19 +629,24 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     g.add_argument(
         "--token",
         default=d(None),
+        metavar="TOKEN",
         help="Better Stack Uptime API token (default: $BETTERSTACK_API_TOKEN; "
         "prefer the variable, flags show in 'ps')",
     )
     g.add_argument(
         "--base-url",
         default=d(None),
+        metavar="URL",
         help="API base URL (default: $BETTERSTACK_BASE_URL or https://uptime.betterstack.com)",
     )
-    g.add_argument("--team", default=d(None), help="team name (default: $BETTERSTACK_TEAM)")
+    g.add_argument(
+        "--team", default=d(None), metavar="NAME", help="team name (default: $BETTERSTACK_TEAM)"
+    )
     g.add_argument(
         "--max-rps",
         type=_positive_float,
         default=d(None),
+        metavar="N",
         help="requests per second (default 8; 1000 with --sandbox)",
     )
 
@@ -640,7 +656,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Read-only Better Stack Uptime client: incident bundles for root-cause "
         "analysis.",
-        epilog="Try: betterstack-rca demo",
+        epilog="exit codes: 0 ok, 1 unexpected error, 2 usage, 3 authentication or permission,\n"
+        "            4 not found, 5 API or network failure after retries\n\n"
+        "Try: betterstack-rca demo   (then: betterstack-rca --sandbox incidents --since 7d)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _global_options(parser, suppress=False)
@@ -667,8 +686,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the incidents that started in a window",
         description="List the incidents that started in [--since, --until), newest first.",
     )
-    inc.add_argument("--since", default="24h", help=f"{window_help}; default 24h")
-    inc.add_argument("--until", default=None, help=f"{window_help}; default now")
+    inc.add_argument("--since", default="24h", metavar="WHEN", help=f"{window_help}; default 24h")
+    inc.add_argument("--until", default=None, metavar="WHEN", help=f"{window_help}; default now")
     inc.add_argument("--unresolved", action="store_true", help="only incidents still open")
     inc.add_argument("--monitor", metavar="ID", help="only this monitor's incidents")
     inc.add_argument("--heartbeat", metavar="ID", help="only this heartbeat's incidents")
@@ -716,8 +735,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write DIR/<incident_id>/bundle.{json,md} for every incident that started "
         "in the window, and DIR/index.md with one row per incident and totals.",
     )
-    rep.add_argument("--since", default="7d", help=f"{window_help}; default 7d")
-    rep.add_argument("--until", default=None, help=f"{window_help}; default now")
+    rep.add_argument("--since", default="7d", metavar="WHEN", help=f"{window_help}; default 7d")
+    rep.add_argument("--until", default=None, metavar="WHEN", help=f"{window_help}; default now")
     rep.add_argument("--out", required=True, metavar="DIR", help="output directory")
     rep.add_argument(
         "--max-chars", type=_non_negative_int, metavar="N", help="budget of each bundle.md"
