@@ -37,3 +37,13 @@ clean:
 
 cassettes: $(STAMP)
 	$(BIN)/python -m tests.cassette_flows
+
+# Benchmarks (docs/performance.md): a separate venv holds the peer client betterstack-uptime,
+# which is never a dependency of the project.
+bench:
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --upgrade pip
+	.venv-bench/bin/python -m pip install --quiet -e . betterstack-uptime
+	.venv-bench/bin/python bench/bundle.py
+	.venv-bench/bin/python bench/scale.py
+	.venv-bench/bin/python bench/listing.py

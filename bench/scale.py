@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.server
 import json
 import platform
 import resource
@@ -44,6 +45,7 @@ def child(args: argparse.Namespace) -> int:
         SandboxServer,
     )
 
+    http.server.ThreadingHTTPServer.request_queue_size = args.backlog  # see --help
     rss_start = _rss_kib()
     reference = datetime.fromisoformat(args.reference)
     t0 = time.perf_counter()
@@ -111,7 +113,10 @@ def parent(args: argparse.Namespace) -> int:
     limit = f"{args.rate:g} req/s, burst {args.burst}" if args.rate > 0 else "none"
     print("== bench/scale.py: one bundle as the account grows ==")
     print(f"python {platform.python_version()}; each size in a fresh subprocess")
-    print(f"server: loopback HTTP, latency {args.latency * 1000:g} ms/request, rate limit {limit}")
+    print(
+        f"server: loopback HTTP, latency {args.latency * 1000:g} ms/request, rate limit {limit}, "
+        f"listen backlog {args.backlog}"
+    )
     print(f"client: max_rps {args.client_rate:g}, burst {args.burst}, max_concurrency 8")
     print(f"reference time {reference} (same for every size; bundle now= it)")
     print()
@@ -135,6 +140,8 @@ def parent(args: argparse.Namespace) -> int:
             str(args.burst),
             "--client-rate",
             str(args.client_rate),
+            "--backlog",
+            str(args.backlog),
         ]
         if args.all:
             cmd.append("--all")
@@ -215,6 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--burst", type=int, default=10, help="server and client burst (10)")
     p.add_argument("--client-rate", type=float, default=8.0, help="client max_rps (8)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--backlog",
+        type=int,
+        default=128,
+        help="sandbox server listen backlog (128; the stdlib default 5 drops SYNs when 6+ "
+        "connections open at once, and each drop costs a 1 s SYN retransmit)",
+    )
     p.add_argument("--timeout", type=float, default=600.0, help="per-size subprocess timeout")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, default=1, help=argparse.SUPPRESS)
