@@ -137,3 +137,13 @@ def test_progress_bar_only_on_a_terminal(
     drawn = terminal.getvalue()
     assert "\r[" in drawn
     assert "#" * 30 in drawn  # reached the end
+
+
+def test_a_bad_bundle_flag_fails_before_any_file_is_written(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    code = cli.main(["--sandbox", "report", "--out", str(tmp_path / "r"), "--history", "soon"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "--history must be a duration" in err
+    assert not (tmp_path / "r").exists()
