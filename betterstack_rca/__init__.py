@@ -3,7 +3,7 @@
 from betterstack_rca._config import MissingTokenError
 from betterstack_rca._transport import RequestStats
 from betterstack_rca._version import __version__
-from betterstack_rca.client import AsyncBetterStack, BetterStack
+from betterstack_rca.client import AsyncBetterStack, BetterStack, NoIncidentInEventError
 from betterstack_rca.errors import (
     APIConnectionError,
     APIError,
@@ -21,6 +21,8 @@ from betterstack_rca.errors import (
     UnprocessableEntityError,
     WebhookParseError,
 )
+from betterstack_rca.rca import IncidentBundle
+from betterstack_rca.rca.redact import redact
 from betterstack_rca.webhooks import WebhookEvent, WebhookMapping, parse_webhook
 
 __all__ = [
@@ -33,7 +35,9 @@ __all__ = [
     "BadRequestError",
     "BetterStack",
     "BetterStackError",
+    "IncidentBundle",
     "MissingTokenError",
+    "NoIncidentInEventError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -47,4 +51,5 @@ __all__ = [
     "WebhookParseError",
     "__version__",
     "parse_webhook",
+    "redact",
 ]

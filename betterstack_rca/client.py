@@ -84,13 +84,28 @@ def _event_incident_id(event: WebhookEvent) -> str:
     raise NoIncidentInEventError(f"the {what} carries no Better Stack incident id.{hint}")
 
 
-def _sandbox_parts(
-    seed: int, scale: int, reference_time: Any, faults: Faults | None
-) -> tuple[Sandbox, str, str]:
-    from betterstack_rca.sandbox import SANDBOX_BASE_URL, SANDBOX_TOKEN, Sandbox
+#: The sandbox answers in-process: pacing it at the real API's 8 requests/s only slows demos
+#: and tests down. Pass max_rps= to pace it like the real API (benchmarks do).
+SANDBOX_MAX_RPS = 1000.0
 
-    sandbox = Sandbox(seed=seed, scale=scale, reference_time=reference_time, faults=faults)
-    return sandbox, SANDBOX_TOKEN, SANDBOX_BASE_URL
+
+def _sandbox_parts(
+    *,
+    seed: int,
+    scale: int,
+    reference_time: Any,
+    faults: Faults | None,
+    sandbox: Sandbox | None,
+    options: dict[str, Any],
+) -> Sandbox:
+    from betterstack_rca.sandbox import Sandbox
+
+    if sandbox is None:
+        sandbox = Sandbox(seed=seed, scale=scale, reference_time=reference_time, faults=faults)
+    elif faults is not None:
+        raise ValueError("pass faults= to Sandbox(...) when you hand over an existing sandbox")
+    options.setdefault("max_rps", SANDBOX_MAX_RPS)
+    return sandbox
 
 
 class BetterStack(_Facade[SyncExecutor]):
@@ -152,15 +167,27 @@ class BetterStack(_Facade[SyncExecutor]):
         scale: int = 1,
         reference_time: Any = None,
         faults: Faults | None = None,
+        sandbox: Sandbox | None = None,
         **options: Any,
     ) -> BetterStack:
         """A client over the built-in demo account: no token, no network.
 
         The account is generated from ``seed`` around ``reference_time`` (default: now) and
-        holds scripted incidents (see ``client.sandbox_account.account.scenarios``).
+        holds scripted incidents (see ``client.sandbox_account.account.scenarios``). Pass
+        ``sandbox=`` to reuse an existing `Sandbox` (its account, faults and counters). Other
+        options go to the constructor; ``max_rps`` defaults to 1000 here (in-process).
         """
-        sandbox, token, base_url = _sandbox_parts(seed, scale, reference_time, faults)
-        client = cls(token, base_url=base_url, transport=sandbox.transport(), **options)
+        sandbox = _sandbox_parts(
+            seed=seed,
+            scale=scale,
+            reference_time=reference_time,
+            faults=faults,
+            sandbox=sandbox,
+            options=options,
+        )
+        client = cls(
+            sandbox.token, base_url=sandbox.base_url, transport=sandbox.transport(), **options
+        )
         client._sandbox = sandbox
         return client
 
@@ -271,11 +298,21 @@ class AsyncBetterStack(_Facade[AsyncExecutor]):
         scale: int = 1,
         reference_time: Any = None,
         faults: Faults | None = None,
+        sandbox: Sandbox | None = None,
         **options: Any,
     ) -> AsyncBetterStack:
-        """An async client over the built-in demo account: no token, no network."""
-        sandbox, token, base_url = _sandbox_parts(seed, scale, reference_time, faults)
-        client = cls(token, base_url=base_url, transport=sandbox.transport(), **options)
+        """An async client over the built-in demo account (see `BetterStack.sandbox`)."""
+        sandbox = _sandbox_parts(
+            seed=seed,
+            scale=scale,
+            reference_time=reference_time,
+            faults=faults,
+            sandbox=sandbox,
+            options=options,
+        )
+        client = cls(
+            sandbox.token, base_url=sandbox.base_url, transport=sandbox.transport(), **options
+        )
         client._sandbox = sandbox
         return client
 

@@ -57,10 +57,11 @@ class Event(_Model):
     """When it happened (UTC)."""
     source: str
     """Where we learnt it: incident, betterstack_timeline, comment, related_incident,
-    heartbeat, status_page, on_call, monitor, response_times."""
+    history, status_page, on_call, monitor, response_times."""
     kind: str
     """What happened: started, acknowledged, resolved, comment, notification, escalation,
-    report_published, status_update, shift_start, shift_end, config_changed, latency_rise..."""
+    response, note, earlier_incident, report_start, maintenance_start, maintenance_end,
+    status_update, shift_start, shift_end, config_changed, latency_rise."""
     summary: str
     """One line, redacted."""
     ref: Ref

@@ -24,6 +24,7 @@ from betterstack_rca.models import (
     IncidentComment,
     Monitor,
     MonitorGroup,
+    MonitorResponseTimes,
     OnCallCalendar,
     OnCallEvent,
     Policy,
@@ -43,6 +44,7 @@ from betterstack_rca.rca.bundle import (
 from betterstack_rca.rca.findings import derive_findings, derive_metrics
 from betterstack_rca.rca.options import BundleOptions
 from betterstack_rca.rca.redact import redact_bundle
+from betterstack_rca.rca.signals import BASELINE, RECENT
 from betterstack_rca.rca.timeline import build_timeline
 from betterstack_rca.resources import ResourceSet
 
@@ -51,6 +53,8 @@ Api = ResourceSet[AsyncExecutor]
 
 #: The API keeps response times for the last 24 hours only.
 RESPONSE_TIMES_SPAN = timedelta(hours=24)
+#: Response-time samples kept before the start: what the latency rule compares.
+LATENCY_LOOKBACK = BASELINE + RECENT + timedelta(minutes=10)
 
 
 class _Skip(Exception):
@@ -358,9 +362,31 @@ class Collector:
             self.plan_status_pages(incident, window, monitor_level)
 
         if self.wants("routing"):
-            self.spawn("outgoing_webhooks", 1, lambda: api.outgoing_webhooks.list().to_list())
-            self.spawn("email_integrations", 1, lambda: api.email_integrations.list().to_list())
-            self.spawn("incoming_webhooks", 1, lambda: api.incoming_webhooks.list().to_list())
+            cap = opts.max_integrations
+
+            def listing(name: str, pager: Any) -> Callable[[], Awaitable[Any]]:
+                async def run() -> Any:
+                    items = await pager.to_list()
+                    self.note_cap(name.replace("_", " "), len(items), cap)
+                    return items
+
+                return run
+
+            self.spawn(
+                "outgoing_webhooks",
+                1,
+                listing("outgoing_webhooks", api.outgoing_webhooks.list(max_items=cap)),
+            )
+            self.spawn(
+                "email_integrations",
+                1,
+                listing("email_integrations", api.email_integrations.list(max_items=cap)),
+            )
+            self.spawn(
+                "incoming_webhooks",
+                1,
+                listing("incoming_webhooks", api.incoming_webhooks.list(max_items=cap)),
+            )
 
         if self.wants("metadata"):
             self.spawn(
@@ -411,7 +437,9 @@ class Collector:
 
     async def page_reports(self, ctx: StatusPageContext, window: Window) -> None:
         api = self.api
-        reports = await api.status_pages.reports(ctx.page.id).to_list()
+        cap = self.options.max_listed_reports
+        reports = await api.status_pages.reports(ctx.page.id, max_items=cap).to_list()
+        self.note_cap(f"status page {ctx.page.id} reports", len(reports), cap)
         resource_ids = {r.id for r in ctx.resources}
         relevant = [r for r in reports if _overlaps(r, window) and _affects(r, resource_ids)]
         relevant.sort(key=lambda r: r.starts_at or window.start)
@@ -447,10 +475,10 @@ class Collector:
             incident=incident,
             window=window,
             monitor=monitor,
-            heartbeat=d("heartbeat"),
+            heartbeat=d("heartbeat") if self.wants("heartbeat") else None,
             group=group,
             availability=d("availability"),
-            response_times=d("response_times"),
+            response_times=_trim_response_times(d("response_times"), incident, window),
             comments=comments,
             timeline_truncated=bool(timeline and timeline.truncated),
             related_incidents=d("related_incidents") or [],
@@ -478,6 +506,25 @@ class Collector:
         bundle.metrics = derive_metrics(bundle)
         bundle.findings = derive_findings(bundle)
         return bundle
+
+
+def _trim_response_times(
+    times: MonitorResponseTimes | None, incident: Incident, window: Window
+) -> MonitorResponseTimes | None:
+    """Keep the samples around the incident (the API returns a whole day): from the latency
+    baseline before the start to the end of the window."""
+    if times is None or incident.started_at is None:
+        return times
+    lo = incident.started_at - LATENCY_LOOKBACK
+    regions = []
+    for region in times.regions or []:
+        kept = [
+            sample
+            for sample in region.response_times or []
+            if sample.at is not None and lo <= sample.at <= window.end
+        ]
+        regions.append(region.model_copy(update={"response_times": kept}))
+    return times.model_copy(update={"regions": regions})
 
 
 def _unique(values: Iterable[str | None]) -> list[str]:

@@ -76,7 +76,15 @@ CAUSES: tuple[tuple[str, re.Pattern[str], float], ...] = (
         0.6,
     ),
     ("cause_timeout", re.compile(r"time(d)?[ -]?out", re.I), 0.55),
-    ("cause_http_5xx", re.compile(r"\b(status|error|http|code)?\s*5\d\d\b", re.I), 0.6),
+    (
+        "cause_http_5xx",
+        re.compile(
+            r"\b(status|error|http|code)\s*5\d\d\b|\b5xx\b|internal server error|bad gateway|"
+            r"service unavailable|gateway time-?out",
+            re.I,
+        ),
+        0.6,
+    ),
     ("cause_http_4xx", re.compile(r"\b(status|error|http|code)\s*4\d\d\b", re.I), 0.5),
 )
 
@@ -256,10 +264,13 @@ def shared_failure(b: IncidentBundle) -> Finding | None:
     start = b.incident.started_at
     if start is None:
         return None
+    own = {b.incident.monitor_id, b.incident.heartbeat_id} - {None}
     near = [
         i
         for i in b.related_incidents
-        if i.started_at is not None and abs(i.started_at - start) <= SHARED_SPAN
+        if i.started_at is not None
+        and abs(i.started_at - start) <= SHARED_SPAN
+        and not ({i.monitor_id, i.heartbeat_id} & own)  # a flapping monitor is not "shared"
     ]
     if not near:
         return None
@@ -466,7 +477,17 @@ def status_page(b: IncidentBundle) -> Finding | None:
     if start is None or not pages:
         return None
     delay = b.metrics.status_page_delay
-    updates = _events(b, lambda e: e.kind == "status_update" and e.at >= start)
+    maintenance = {
+        r.id for ctx in b.status_pages for r in ctx.reports if str(r.report_type) == "maintenance"
+    }
+    updates = _events(
+        b,
+        lambda e: (
+            e.kind == "status_update"
+            and e.at >= start
+            and e.details.get("status_report_id") not in maintenance
+        ),
+    )
     if delay is not None:
         if delay <= STATUS_PAGE_GRACE.total_seconds():
             return None
@@ -515,6 +536,8 @@ RULES: tuple[Callable[[IncidentBundle], Finding | None], ...] = (
 def derive_findings(bundle: IncidentBundle) -> list[Finding]:
     """Every rule that has something to say, strongest explanation first."""
     found = [f for rule in RULES if (f := rule(bundle)) is not None]
+    for f in found:
+        f.confidence = round(f.confidence, 2)
     order = {name: n for n, name in enumerate(RULE_ORDER)}
     return sorted(found, key=lambda f: (-f.confidence, order.get(f.rule, 99)))
 

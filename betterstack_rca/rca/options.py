@@ -68,6 +68,10 @@ class BundleOptions:
     max_status_pages: int = 10
     max_reports: int = 10
     """Status reports per page fetched in detail (with their updates)."""
+    max_listed_reports: int = 500
+    """Status reports listed per page that shows the incident (newest first, two pages)."""
+    max_integrations: int = 250
+    """Outgoing webhooks, email integrations and incoming webhooks listed (one page each)."""
     sources: frozenset[str] = field(default_factory=lambda: frozenset(SOURCES))
     deadline: float = 60.0
     """Seconds. When it expires the bundle is returned with what was collected; the rest

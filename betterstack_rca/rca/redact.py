@@ -176,6 +176,23 @@ def redact_model(model: M, redactor: Redactor | None = None) -> M:
     return type(model).model_validate(data)
 
 
+def redact(value: Any) -> Any:
+    """A redacted copy of a model, a list of models, or plain JSON-able data.
+
+    Bundles are redacted already; use this on what list and get methods return before you
+    print, log or hand it to someone (e.g. ``redact(bs.monitors.get(id))``).
+    """
+    redactor = Redactor()
+    if isinstance(value, BaseModel):
+        return redact_model(value, redactor)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, BaseModel) for v in value):
+        # one redactor for the whole list: a secret seen in one item is scrubbed from all
+        dumped = redactor.structure([v.model_dump(mode="json") for v in value])
+        cleaned = redactor.texts(dumped)
+        return [type(v).model_validate(d) for v, d in zip(value, cleaned, strict=True)]
+    return redactor.data(value)
+
+
 def redact_bundle(bundle: M) -> M:
     """Redact a whole bundle (see module docstring)."""
     return redact_model(bundle)

@@ -150,8 +150,11 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     if b.history:
         blast.lines.append(
             f"- {len(b.history)} earlier incident(s) of the same source since "
-            f"{_t(b.window.history_start)}"
+            f"{_t(b.window.history_start)}:"
         )
+        for e in b.timeline:
+            if e.kind == "earlier_incident":
+                blast.lines.append(f"  - `{e.id}` {_t(e.at)} {e.summary}")
 
     status = Section("Status page communication")
     for ctx in b.status_pages:
@@ -164,7 +167,10 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
                 f", {len(report.status_updates)} update(s)"
             )
     if not b.status_pages:
-        status.lines.append("- No status page shows this monitor.")
+        if any(g.source == "status_pages" for g in b.gaps):
+            status.lines.append("- Status pages could not be collected (see Gaps).")
+        else:
+            status.lines.append("- No status page shows this monitor.")
 
     routing = Section("Routing")
     for hook in b.routing.outgoing_webhooks:
@@ -263,6 +269,11 @@ def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str
                 break
             add(line)
             shown += 1
+        if shown == 0:  # a heading over nothing but a marker says less than the closing note
+            out.pop()
+            used -= len(heading) + 1
+            omitted.append(sec.title.lower())
+            continue
         if shown < len(sec.lines):
             add(f"- … {len(sec.lines) - shown} more {sec.noun} omitted")
         add("")

@@ -83,7 +83,8 @@ def latency_trend(
     if not regions:
         return None
     baseline = statistics.median(baseline_all)
-    # "rising" means most regions agree; one slow region is the partial-regions rule's job
+    # "rising" needs at least half the regions (rounded up) to agree: one slow region out of
+    # four is the partial-regions rule's job, but with two regions one is enough
     is_rising = len(rising) >= max(1, (len(regions) + 1) // 2)
     return LatencyTrend(
         rising=is_rising,
