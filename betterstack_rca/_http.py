@@ -86,14 +86,16 @@ class Origin:
 
     @classmethod
     def of(cls, url: str | httpx.URL) -> Origin:
-        parts = urlsplit(str(url))
-        scheme = (parts.scheme or "").lower()
-        default = 443 if scheme == "https" else 80
+        """The origin of a URL; a URL too broken to split has an origin matching nothing."""
         try:
+            parts = urlsplit(str(url))
+            scheme = (parts.scheme or "").lower()
+            default = 443 if scheme == "https" else 80
             port = parts.port or default
+            host = (parts.hostname or "").lower()
         except ValueError:
-            port = -1
-        return cls(scheme, (parts.hostname or "").lower(), port)
+            return cls("", "", -1)
+        return cls(scheme, host, port)
 
 
 def normalise_base_url(base_url: str) -> str:
@@ -112,7 +114,11 @@ def normalise_base_url(base_url: str) -> str:
 
 def path_of(url: str | httpx.URL) -> str:
     """The path of a URL, for error messages (never the query, which may carry parameters)."""
-    return urlsplit(str(url)).path or "/"
+    try:
+        path = urlsplit(str(url)).path or "/"
+    except ValueError:
+        return "?"
+    return path if len(path) <= 200 else path[:200] + "…"
 
 
 @dataclass

@@ -211,13 +211,18 @@ class _SenderCore:
                     f"{self.origin.host}",
                     path=_http.path_of(target),
                 )
-            url = httpx.URL(target)
         else:
             if not target.startswith("/"):
                 target = "/" + target
-            url = httpx.URL(self.base_url + target)
-        if params:
-            url = url.copy_merge_params(dict(params))
+            target = self.base_url + target
+        try:
+            url = httpx.URL(target)
+            if params:
+                url = url.copy_merge_params(dict(params))
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            raise ResponseParseError(
+                f"malformed URL ({type(exc).__name__})", path=_http.path_of(target)
+            ) from None
         return url
 
     def build(self, client_build: Callable[..., httpx.Request], url: httpx.URL) -> httpx.Request:

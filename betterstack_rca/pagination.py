@@ -64,7 +64,11 @@ class Page(Generic[T]):
 def _page_number(url: str | None) -> int | None:
     if not url:
         return None
-    for key, value in parse_qsl(urlsplit(url).query):
+    try:
+        query = parse_qsl(urlsplit(url).query)
+    except ValueError:
+        return None
+    for key, value in query:
         if key == "page":
             try:
                 number = int(value)
@@ -82,15 +86,25 @@ def _with_page(url: str, number: int) -> str:
 
 
 def _same_except_page(a: str, b: str) -> bool:
-    pa, pb = urlsplit(a), urlsplit(b)
+    try:
+        pa, pb = urlsplit(a), urlsplit(b)
+    except ValueError:
+        return False
     qa = sorted((k, v) for k, v in parse_qsl(pa.query, keep_blank_values=True) if k != "page")
     qb = sorted((k, v) for k, v in parse_qsl(pb.query, keep_blank_values=True) if k != "page")
     return (pa.scheme, pa.netloc, pa.path, qa) == (pb.scheme, pb.netloc, pb.path, qb)
 
 
-def _link(pagination: Mapping[str, Any], name: str) -> str | None:
+def _link(pagination: Mapping[str, Any], name: str, path: str) -> str | None:
+    """A pagination link, which Better Stack always sends as an absolute URL."""
     value = pagination.get(name)
-    return value if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ResponseParseError(
+            f"pagination {name!r} is not an absolute http(s) URL: {value[:80]!r}", path=path
+        )
+    return value
 
 
 def read_page(response: RawResponse, parse: Callable[[Any], list[T]]) -> Page[T]:
@@ -105,11 +119,11 @@ def read_page(response: RawResponse, parse: Callable[[Any], list[T]]) -> Page[T]
     body = response.body
     raw = body.get("pagination") if isinstance(body, Mapping) else None
     pagination = dict(raw) if isinstance(raw, Mapping) else {}
-    last_url = _link(pagination, "last")
+    last_url = _link(pagination, "last", path)
     return Page(
         items=items,
         number=_page_number(response.url),
-        next_url=_link(pagination, "next"),
+        next_url=_link(pagination, "next", path),
         last_url=last_url,
         total_pages=_page_number(last_url),
         url=response.url,

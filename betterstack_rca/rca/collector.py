@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from betterstack_rca._endpoints import AsyncExecutor
 from betterstack_rca._transport import track_requests
-from betterstack_rca.errors import APIStatusError, BetterStackError
+from betterstack_rca.errors import APIStatusError, APITimeoutError, BetterStackError
 from betterstack_rca.models import (
     EscalationStep,
     Heartbeat,
@@ -137,7 +137,16 @@ class Collector:
     async def collect(self, incident_id: str | int) -> IncidentBundle:
         started = time.perf_counter()
         with track_requests() as requests:
-            incident = await self.api.incidents.get(incident_id)
+            try:
+                incident = await asyncio.wait_for(
+                    self.api.incidents.get(incident_id), timeout=self.options.deadline
+                )
+            except asyncio.TimeoutError:
+                raise APITimeoutError(
+                    f"the incident itself did not arrive within the {self.options.deadline:g} s "
+                    "deadline",
+                    path=f"/api/v3/incidents/{incident_id}",
+                ) from None
             window = _window(incident, self.options, self.now)
             self.plan(incident, window)
             remaining = self.options.deadline - (time.perf_counter() - started)
