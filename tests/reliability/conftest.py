@@ -34,3 +34,9 @@ def fuzz_settings() -> settings:
     if name not in ("dev", "ci"):
         name = "dev"
     return settings.get_profile(name)
+
+
+def light_settings() -> settings:
+    """The "dev" budget whatever the profile: for targets that share their code path with a
+    target that runs the full profile."""
+    return settings.get_profile("dev")

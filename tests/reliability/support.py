@@ -105,16 +105,17 @@ def sandbox_client(
     faults: Faults | None = None,
     wrap: Callable[[httpx.BaseTransport], httpx.BaseTransport] | None = None,
     scale: int = 1,
+    token: str = SANDBOX_TOKEN,
     **options: Any,
 ) -> BetterStack:
     """A sync client over the sandbox at `REF`, unpaced, with no-op retry sleeps."""
-    sandbox = Sandbox(reference_time=REF, faults=faults, scale=scale)
+    sandbox = Sandbox(reference_time=REF, faults=faults, scale=scale, token=token)
     transport: httpx.BaseTransport = sandbox.transport()
     if wrap is not None:
         transport = wrap(transport)
     options.setdefault("max_rps", 10_000.0)
     options.setdefault("max_retries", MAX_RETRIES)
-    client = BetterStack(SANDBOX_TOKEN, base_url=SANDBOX_BASE_URL, transport=transport, **options)
+    client = BetterStack(token, base_url=SANDBOX_BASE_URL, transport=transport, **options)
     client._sandbox = sandbox
     client._sender._sleep = lambda _seconds: None
     return client
