@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from betterstack_rca._http import DEFAULT_BASE_URL, USER_AGENT, mask_token, normalise_base_url
+from betterstack_rca._transport import TokenBucket
 from betterstack_rca.errors import BetterStackError
 
 TOKEN_ENV = "BETTERSTACK_API_TOKEN"
@@ -109,3 +111,22 @@ class ClientConfig:
 
     def httpx_timeout(self) -> httpx.Timeout:
         return httpx.Timeout(self.timeout, connect=min(10.0, self.timeout))
+
+    def httpx_options(self) -> dict[str, Any]:
+        """Keyword arguments for `httpx.Client` / `httpx.AsyncClient` (besides the transport)."""
+        return {
+            "headers": self.headers(),
+            "timeout": self.httpx_timeout(),
+            "follow_redirects": False,  # a redirect could carry the token to another host
+        }
+
+    def sender_options(self) -> dict[str, Any]:
+        """Keyword arguments for `SyncSender` / `AsyncSender` (besides the httpx client)."""
+        return {
+            "max_concurrency": self.max_concurrency,
+            "base_url": self.base_url,
+            "token": self.token,
+            "max_retries": self.max_retries,
+            "retry_after_cap": self.retry_after_cap,
+            "bucket": TokenBucket(self.max_rps, self.burst),
+        }

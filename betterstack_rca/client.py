@@ -144,19 +144,9 @@ class BetterStack(_Facade[SyncExecutor]):
         )
         self._http = httpx.Client(
             transport=_transport.read_only_transport(transport),
-            headers=config.headers(),
-            timeout=config.httpx_timeout(),
-            follow_redirects=False,
+            **config.httpx_options(),
         )
-        self._sender = _transport.SyncSender(
-            self._http,
-            max_concurrency=config.max_concurrency,
-            base_url=config.base_url,
-            token=config.token,
-            max_retries=config.max_retries,
-            retry_after_cap=config.retry_after_cap,
-            bucket=_transport.TokenBucket(config.max_rps, config.burst),
-        )
+        self._sender = _transport.SyncSender(self._http, **config.sender_options())
         self._attach(SyncExecutor(self._sender.get, config.team_name))
 
     @classmethod
@@ -275,19 +265,9 @@ class AsyncBetterStack(_Facade[AsyncExecutor]):
         )
         self._http = httpx.AsyncClient(
             transport=_transport.async_read_only_transport(transport),
-            headers=config.headers(),
-            timeout=config.httpx_timeout(),
-            follow_redirects=False,
+            **config.httpx_options(),
         )
-        self._sender = _transport.AsyncSender(
-            self._http,
-            max_concurrency=config.max_concurrency,
-            base_url=config.base_url,
-            token=config.token,
-            max_retries=config.max_retries,
-            retry_after_cap=config.retry_after_cap,
-            bucket=_transport.TokenBucket(config.max_rps, config.burst),
-        )
+        self._sender = _transport.AsyncSender(self._http, **config.sender_options())
         self._attach(AsyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
 
     @classmethod
