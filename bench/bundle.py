@@ -110,8 +110,12 @@ def median(values: list[float]) -> float:
 
 
 def floor_of(requests: float, depth: float, args: argparse.Namespace) -> float:
+    """The server's limit or the client's own pacing, whichever is tighter, bounds the rate."""
     by_depth = depth * args.latency
-    by_rate = max(0.0, requests - args.burst) / args.rate if args.rate > 0 else 0.0
+    limits = [(args.client_rate, args.client_burst)]
+    if args.rate > 0:
+        limits.append((args.rate, args.burst))
+    by_rate = max(max(0.0, requests - burst) / rate for rate, burst in limits)
     return max(by_depth, by_rate)
 
 
@@ -165,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("sequential baseline: the same client with max_concurrency=1 (one request at a time)")
     print(
-        "floor = max(depth x latency, (requests - burst) / rate); depth = bundle.stats.depth;\n"
+        "floor = max(depth x latency, (requests - burst) / rate), rate and burst the tighter of\n"
+        "the server's limit and the client's pacing; depth = bundle.stats.depth;\n"
         "requests = distinct requests (bundle.stats.requests - retries; a 429 takes no token)"
     )
     print()
