@@ -79,12 +79,6 @@ def _all(outcome: Any, report: Any = None) -> dict[str, Any]:
     return {"list": outcome, "get": outcome, "bundle": outcome, "report": report or outcome}
 
 
-LATENCY_BUG = (
-    "collector.collect awaits incidents.get without the deadline: when the incident itself "
-    "arrives after the deadline, bundle() returns late (here after 1.0 s for deadline=0.2) "
-    "with every source a DeadlineExceeded gap, instead of raising at the deadline"
-)
-
 ROWS = [
     Row(
         "429_storm",
@@ -155,7 +149,6 @@ ROWS = [
         faults=Faults(latency=1.0),
         deadline=0.2,
         deadline_bound=True,
-        xfail={"bundle": LATENCY_BUG},
     ),
     Row(
         "forbidden_monitors",
