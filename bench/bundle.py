@@ -208,13 +208,14 @@ def main(argv: list[str] | None = None) -> int:
             ratio = wall / fl if fl > 0 else float("nan")
             worst[kind] = max(worst.get(kind, 0.0), ratio)
             seq_wall = median([r.wall for r in seq]) if seq else float("nan")
+            seq_col = f"{seq_wall:6.2f} {seq_wall / wall:7.2f}x" if seq else f"{'-':>6} {'-':>8}"
             s429 = sum(r.server_429 for r in conc)
             early = sum(r.early for r in conc)
             totals["429"] += s429
             totals["early"] += early
             print(
                 f"{kind:6} {key:26} {req:4g} {depth:5g} {wall:7.3f} {fl:7.3f} {ratio:6.2f}x "
-                f"{seq_wall:6.2f} {seq_wall / wall:7.2f}x {s429:4d} {early:5d} "
+                f"{seq_col} {s429:4d} {early:5d} "
                 f"{max(r.max_in_flight for r in conc):5d} {max(r.gaps for r in conc):4d}"
             )
             if seq:
