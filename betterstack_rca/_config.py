@@ -128,5 +128,5 @@ class ClientConfig:
             "token": self.token,
             "max_retries": self.max_retries,
             "retry_after_cap": self.retry_after_cap,
-            "bucket": TokenBucket(self.max_rps, self.burst),
+            "bucket": TokenBucket(self.max_rps, self.burst, headroom=1),
         }

@@ -93,8 +93,9 @@ class TokenBucket:
         burst: int,
         *,
         clock: Callable[[], float] = time.monotonic,
-        cooldown: float = 30.0,
+        cooldown: float = 10.0,
         max_slowdown: float = 8.0,
+        headroom: int = 0,
     ) -> None:
         if not rate > 0:
             raise ValueError(f"max_rps must be a positive number, got {rate!r}")
@@ -102,8 +103,13 @@ class TokenBucket:
             raise ValueError(f"burst must be at least 1, got {burst!r}")
         self._base_interval = 1.0 / rate
         self._interval = self._base_interval
-        self._burst = burst
+        # Held back from the burst: a server-side bucket with the same rate and burst starts
+        # refilling when our first request *arrives* (after connecting), so a client booking
+        # every slot exactly would run a fraction of a token ahead of it and draw a 429.
+        self._burst = max(1, burst - max(0, headroom))
         self._clock = clock
+        self.generation = 0
+        """Bumped by every `penalize()`: a request that booked its slot before can tell."""
         self._cooldown = cooldown
         self._max_interval = self._base_interval * max_slowdown
         self._tat = 0.0  # theoretical arrival time of the next request
@@ -140,11 +146,15 @@ class TokenBucket:
                 self._blocked_until = max(self._blocked_until, now + retry_after)
             self._interval = min(self._max_interval, self._interval * 2)
             self._slow_until = now + self._cooldown
+            self.generation += 1
             # no burst right after a rate limit: the next requests are paced one by one
             self._tat = max(self._tat, self._blocked_until + self._tolerance())
 
 
 # --- Shared sender logic ----------------------------------------------------------------------
+
+#: A request whose booked slot was overtaken by a 429 books again (at most this often).
+_MAX_REBOOKINGS = 4
 
 
 def _classify_transport_error(exc: Exception, method: str, path: str) -> APIError:
@@ -355,11 +365,18 @@ class SyncSender(_SenderCore):
             self.failed(exc)
             raise
 
+    def _pace(self) -> None:
+        for _ in range(_MAX_REBOOKINGS):
+            generation = self.bucket.generation
+            delay = self.bucket.reserve()
+            if delay > 0:
+                self._sleep(delay)
+            if self.bucket.generation == generation:
+                return  # no 429 arrived while we waited for our slot
+
     def _attempt(self, request: httpx.Request) -> _http.RawResponse:
-        delay = self.bucket.reserve()
-        if delay > 0:
-            self._sleep(delay)
         with self._slots:
+            self._pace()
             self.enter()
             try:
                 response = self._client.send(request, stream=True)
@@ -418,13 +435,20 @@ class AsyncSender(_SenderCore):
             self.failed(exc)
             raise
 
+    async def _pace(self) -> None:
+        for _ in range(_MAX_REBOOKINGS):
+            generation = self.bucket.generation
+            delay = self.bucket.reserve()
+            if delay > 0:
+                await self._sleep(delay)
+            if self.bucket.generation == generation:
+                return
+
     async def _attempt(self, request: httpx.Request) -> _http.RawResponse:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.max_concurrency)
-        delay = self.bucket.reserve()
-        if delay > 0:
-            await self._sleep(delay)
         async with self._slots:
+            await self._pace()
             self.enter()
             try:
                 response = await self._client.send(request, stream=True)

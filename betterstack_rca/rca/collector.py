@@ -336,7 +336,7 @@ class Collector:
                     raise _Skip
                 return await api.policies.get(pid)
 
-            policy_level = 1 if incident.escalation_policy_id else max(monitor_level, 1) + 1
+            policy_level = 1 if incident.escalation_policy_id else monitor_level + 1
             self.spawn("policy", policy_level, policy)
 
             async def severities() -> list[Severity]:
@@ -440,9 +440,13 @@ class Collector:
                 if hits:
                     covering.append(StatusPageContext(page=page, resources=hits))
             await asyncio.gather(*(self.page_reports(ctx, window) for ctx in covering))
+            # rounds after its start: pages, their resources, reports, and report details
+            rounds = 2 + (1 if covering else 0) + (1 if any(c.reports for c in covering) else 0)
+            self.levels["status_pages"] = start_level + rounds - 1
             return covering
 
-        self.spawn("status_pages", max(monitor_level, 1) + 2, pages)
+        start_level = max(monitor_level, 1)
+        self.spawn("status_pages", start_level, pages)
 
     async def page_reports(self, ctx: StatusPageContext, window: Window) -> None:
         api = self.api

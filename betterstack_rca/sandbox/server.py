@@ -56,6 +56,13 @@ def _handler_for(app: SandboxApp) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # the default listen queue of 5 overflows when a client opens several connections at
+    # once, and each dropped connection then waits a second to retry
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class SandboxServer:
     """Serve ``app`` over HTTP on a loopback address from a background thread.
 
@@ -66,7 +73,7 @@ class SandboxServer:
         if host not in _LOOPBACK:
             raise ValueError("the sandbox server only listens on a loopback address")
         self.app = app
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(app))
+        self._httpd = _Server((host, port), _handler_for(app))
         self._httpd.daemon_threads = True
         self.host = host
         self.port: int = self._httpd.server_address[1]

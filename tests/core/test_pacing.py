@@ -59,3 +59,32 @@ def test_bucket_is_shared_safely_between_threads() -> None:
 def test_rate_must_be_positive(rate: float) -> None:
     with pytest.raises(ValueError, match="max_rps"):
         TokenBucket(rate, 1)
+
+
+def test_headroom_holds_back_part_of_the_burst() -> None:
+    bucket = TokenBucket(8.0, 10, clock=lambda: 0.0, headroom=1)
+    waits = [bucket.reserve() for _ in range(10)]
+    assert waits[:9] == [0.0] * 9
+    assert waits[9] == pytest.approx(0.125)
+
+
+def test_a_request_booked_before_a_429_books_again() -> None:
+    from betterstack_rca._transport import SyncSender
+
+    clock = [0.0]
+    bucket = TokenBucket(10.0, 1, clock=lambda: clock[0])
+    sender = SyncSender.__new__(SyncSender)
+    sender.bucket = bucket
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 1:
+            bucket.penalize(2.0)  # another request got a 429 while this one waited
+        clock[0] += seconds
+
+    sender._sleep = sleep
+    bucket.reserve()  # someone else took the first slot
+    sender._pace()
+    assert len(slept) == 2
+    assert clock[0] >= 2.0  # it did not go before the Retry-After
