@@ -307,3 +307,31 @@ class JsonApiResource(BetterStackModel):
             flat["type"] = cls.type_aliases[type_]
         cls.prepare(flat, included)
         return cls.model_validate(flat)
+
+
+class AlertSettings(BetterStackModel):
+    """How responders are alerted (monitors, heartbeats, integrations, severities)."""
+
+    call: bool | None = None
+    """Alert by phone call."""
+    sms: bool | None = None
+    """Alert by SMS."""
+    email: bool | None = None
+    """Alert by e-mail."""
+    push: bool | None = None
+    """Alert by push notification."""
+    critical_alert: bool | None = None
+    """Push alerts bypass the phone's mute (critical alert)."""
+
+
+class MaintenanceSettings(BetterStackModel):
+    """A daily maintenance window (monitors and heartbeats): no alerts inside it."""
+
+    maintenance_from: str | None = None
+    """Start of the daily window, "HH:MM:SS" in `maintenance_timezone`."""
+    maintenance_to: str | None = None
+    """End of the daily window, "HH:MM:SS"."""
+    maintenance_timezone: str | None = None
+    """Time zone name as Better Stack writes it (e.g. "Amsterdam")."""
+    maintenance_days: list[str] | None = None
+    """Days the window applies to ("mon" ... "sun")."""

@@ -10,7 +10,15 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from ._base import Id, JsonApiResource, OpenEnum, UTCDateTime, relationship_id
+from ._base import (
+    AlertSettings,
+    Id,
+    JsonApiResource,
+    MaintenanceSettings,
+    OpenEnum,
+    UTCDateTime,
+    relationship_id,
+)
 
 __all__ = ["Heartbeat", "HeartbeatGroup", "HeartbeatStatus"]
 
@@ -27,7 +35,7 @@ class HeartbeatStatus(OpenEnum):
 HeartbeatStatusValue = Annotated[HeartbeatStatus | str, Field(union_mode="left_to_right")]
 
 
-class Heartbeat(JsonApiResource):
+class Heartbeat(AlertSettings, MaintenanceSettings, JsonApiResource):
     """A heartbeat (``GET /api/v2/heartbeats/{id}``): alerts when a ping does not arrive."""
 
     api_types: ClassVar[tuple[str, ...]] = ("heartbeat",)
@@ -52,16 +60,6 @@ class Heartbeat(JsonApiResource):
     """Position in the dashboard."""
     policy_id: Id | None = None
     """Escalation policy id; when set, the call/sms/email/push flags are ignored."""
-    call: bool | None = None
-    """Alert by phone call."""
-    sms: bool | None = None
-    """Alert by SMS."""
-    email: bool | None = None
-    """Alert by e-mail."""
-    push: bool | None = None
-    """Alert by push notification."""
-    critical_alert: bool | None = None
-    """Push alerts bypass the phone's mute (critical alert)."""
     team_wait: float | None = None
     """Seconds to wait before escalating to the whole team (null: never)."""
     server_timezone: str | None = None
@@ -70,14 +68,6 @@ class Heartbeat(JsonApiResource):
     """Whether the heartbeat is paused."""
     paused_at: UTCDateTime | None = None
     """When it was paused (UTC), or null."""
-    maintenance_from: str | None = None
-    """Daily maintenance window start, local time ``HH:MM:SS``."""
-    maintenance_to: str | None = None
-    """Daily maintenance window end, local time ``HH:MM:SS``."""
-    maintenance_timezone: str | None = None
-    """Time zone of the maintenance window, e.g. ``Amsterdam``."""
-    maintenance_days: list[str] | None = None
-    """Weekdays the maintenance window applies to (``mon`` ... ``sun``)."""
     created_at: UTCDateTime | None = None
     """When it was created (UTC)."""
     updated_at: UTCDateTime | None = None

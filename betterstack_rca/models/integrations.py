@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from ._base import (
+    AlertSettings,
     BetterStackModel,
     Id,
     JsonApiResource,
@@ -117,7 +118,7 @@ class OutgoingWebhook(JsonApiResource):
             flat["custom_webhook_template"] = dict(inline)
 
 
-class _AlertingIntegration(JsonApiResource):
+class _AlertingIntegration(AlertSettings, JsonApiResource):
     """Fields shared by e-mail and incoming-webhook integrations."""
 
     name: str | None = None
@@ -126,16 +127,6 @@ class _AlertingIntegration(JsonApiResource):
     """Name of the owning team."""
     policy_id: Id | None = None
     """Escalation policy id; when set, the call/sms/email/push flags are ignored."""
-    call: bool | None = None
-    """Alert by phone call."""
-    sms: bool | None = None
-    """Alert by SMS."""
-    email: bool | None = None
-    """Alert by e-mail."""
-    push: bool | None = None
-    """Alert by push notification."""
-    critical_alert: bool | None = None
-    """Push alerts bypass the phone's mute (critical alert)."""
     team_wait: float | None = None
     """Seconds to wait before escalating to the whole team."""
     recovery_period: float | None = None

@@ -11,10 +11,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from ._base import (
+    AlertSettings,
     BetterStackModel,
     Id,
     JsonApiResource,
     LaxStr,
+    MaintenanceSettings,
     OpenEnum,
     UTCDateTime,
     relationship_id,
@@ -76,7 +78,7 @@ class RequestHeader(BetterStackModel):
     """Header value (may hold credentials: redact before sharing)."""
 
 
-class Monitor(JsonApiResource):
+class Monitor(AlertSettings, MaintenanceSettings, JsonApiResource):
     """An uptime monitor (``GET /api/v2/monitors/{id}``)."""
 
     api_types: ClassVar[tuple[str, ...]] = ("monitor",)
@@ -115,16 +117,6 @@ class Monitor(JsonApiResource):
     """Seconds the monitor must stay up before an incident auto-resolves."""
     confirmation_period: float | None = None
     """Seconds a failure must persist before an incident is started."""
-    call: bool | None = None
-    """Alert by phone call."""
-    sms: bool | None = None
-    """Alert by SMS."""
-    email: bool | None = None
-    """Alert by e-mail."""
-    push: bool | None = None
-    """Alert by push notification."""
-    critical_alert: bool | None = None
-    """Push alerts bypass the phone's mute (critical alert)."""
     team_wait: float | None = None
     """Seconds to wait before escalating to the whole team (null: never)."""
     http_method: str | None = None
@@ -165,14 +157,6 @@ class Monitor(JsonApiResource):
     """Days before TLS certificate expiry to alert (-1: disabled)."""
     domain_expiration: int | None = None
     """Days before domain expiry to alert (-1: disabled)."""
-    maintenance_from: str | None = None
-    """Daily maintenance window start, local time ``HH:MM:SS``."""
-    maintenance_to: str | None = None
-    """Daily maintenance window end, local time ``HH:MM:SS``."""
-    maintenance_timezone: str | None = None
-    """Time zone of the maintenance window, e.g. ``Amsterdam``."""
-    maintenance_days: list[str] | None = None
-    """Weekdays the maintenance window applies to (``mon`` ... ``sun``)."""
     playwright_script: str | None = None
     """Script of a playwright monitor."""
     scenario_name: str | None = None

@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from ._base import BetterStackModel, Id, JsonApiResource, OpenEnum, describe
+from ._base import AlertSettings, BetterStackModel, Id, JsonApiResource, OpenEnum, describe
 
 __all__ = [
     "EscalationStep",
@@ -171,7 +171,7 @@ class Policy(JsonApiResource):
         return None if first is None else first.wait_before
 
 
-class Severity(JsonApiResource):
+class Severity(AlertSettings, JsonApiResource):
     """A severity (API type ``urgency``): which channels alert (``GET /api/v2/urgencies``)."""
 
     api_types: ClassVar[tuple[str, ...]] = ("urgency",)
@@ -182,15 +182,5 @@ class Severity(JsonApiResource):
     """Severity name, e.g. ``High Severity``."""
     team_name: str | None = None
     """Name of the owning team."""
-    sms: bool | None = None
-    """Alert by SMS."""
-    call: bool | None = None
-    """Alert by phone call."""
-    email: bool | None = None
-    """Alert by e-mail."""
-    push: bool | None = None
-    """Alert by push notification."""
-    critical_alert: bool | None = None
-    """Push alerts bypass the phone's mute (critical alert)."""
     urgency_group_id: Id | None = None
     """Id of the severity group."""
