@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import logging
 import random
 import threading
@@ -155,6 +156,19 @@ class TokenBucket:
 
 #: A request whose booked slot was overtaken by a 429 books again (at most this often).
 _MAX_REBOOKINGS = 4
+
+
+def _interruptible(
+    sleep: Callable[[float], None], cancel: threading.Event
+) -> Callable[[float], None]:
+    """`sleep`, but returning early once `cancel` is set (the real clock only)."""
+    if sleep is not time.sleep:
+        return sleep  # an injected test sleep stays as it is
+
+    def wait(seconds: float) -> None:
+        cancel.wait(seconds)
+
+    return wait
 
 
 def _classify_transport_error(exc: Exception, method: str, path: str) -> APIError:
@@ -349,34 +363,56 @@ class SyncSender(_SenderCore):
         self._slots = threading.BoundedSemaphore(max_concurrency)
         self._sleep = sleep
 
-    def get(self, target: str, params: Params | None = None) -> _http.RawResponse:
+    def get(
+        self,
+        target: str,
+        params: Params | None = None,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> _http.RawResponse:
+        """GET with pacing and retries. `cancel`, once set, ends waiting and retrying at once
+        (a bundle whose deadline passed stops its background requests this way)."""
         request = self.build(self._client.build_request, self.url_for(target, params))
+        sleep = self._sleep if cancel is None else _interruptible(self._sleep, cancel)
+        stop = self.stop()
+        if cancel is not None:
+            stop = stop | tenacity.stop_when_event_set(cancel)
         retrying = tenacity.Retrying(
-            stop=self.stop(),
+            stop=stop,
             wait=self.wait_seconds,
             retry=tenacity.retry_if_exception(self.should_retry),
             before_sleep=self.before_sleep,
-            sleep=self._sleep,
+            sleep=sleep,
             reraise=True,
         )
         try:
-            return retrying(self._attempt, request)
+            return retrying(self._attempt, request, sleep, cancel)
         except BaseException as exc:
             self.failed(exc)
             raise
 
-    def _pace(self) -> None:
+    def _pace(self, sleep: Callable[[float], None] | None = None) -> None:
+        sleep = sleep or self._sleep
         for _ in range(_MAX_REBOOKINGS):
             generation = self.bucket.generation
             delay = self.bucket.reserve()
             if delay > 0:
-                self._sleep(delay)
+                sleep(delay)
             if self.bucket.generation == generation:
                 return  # no 429 arrived while we waited for our slot
 
-    def _attempt(self, request: httpx.Request) -> _http.RawResponse:
+    def _attempt(
+        self,
+        request: httpx.Request,
+        sleep: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> _http.RawResponse:
         with self._slots:
-            self._pace()
+            self._pace(sleep)
+            if cancel is not None and cancel.is_set():
+                raise APITimeoutError(
+                    "abandoned: the caller's deadline passed", path=request.url.path
+                )
             self.enter()
             try:
                 response = self._client.send(request, stream=True)
@@ -486,11 +522,14 @@ class ThreadedSender:
         self._executor = executor
         self.base_url = sender.base_url
         self.max_concurrency = sender.max_concurrency
+        self.cancelled = threading.Event()
+        """Set it when the caller stops waiting: queued and retrying requests give up."""
 
     async def get(self, target: str, params: Params | None = None) -> _http.RawResponse:
         loop = asyncio.get_running_loop()
         ctx = contextvars.copy_context()
-        return await loop.run_in_executor(self._executor, ctx.run, self._sender.get, target, params)
+        call = functools.partial(self._sender.get, target, params, cancel=self.cancelled)
+        return await loop.run_in_executor(self._executor, ctx.run, call)
 
     def url_for(self, target: str, params: Params | None) -> httpx.URL:
         return self._sender.url_for(target, params)

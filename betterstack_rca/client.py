@@ -214,6 +214,7 @@ class BetterStack(_Facade[SyncExecutor]):
         try:
             return run_sync(collect(api, incident_id, opts))
         finally:
+            threaded.cancelled.set()  # requests still queued or retrying give up now
             pool.shutdown(wait=False, cancel_futures=True)
 
     def bundle_for(self, event: WebhookEvent, **options: Any) -> IncidentBundle:

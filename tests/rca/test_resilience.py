@@ -204,3 +204,32 @@ def test_sources_limit_what_is_collected(client: BetterStack) -> None:
     assert bundle.related_incidents == []
     assert bundle.status_pages == []
     assert bundle.stats.requests <= 3
+
+
+def test_after_the_deadline_background_retries_give_up() -> None:
+    sandbox = Sandbox(reference_time=REF)
+    transport = FailingFamily(sandbox.transport(), "on-calls")
+    client = BetterStack(
+        SANDBOX_TOKEN, base_url=SANDBOX_BASE_URL, transport=transport, max_rps=10_000, max_retries=3
+    )
+    bundle = client.bundle(
+        sandbox.account.scenarios["database_backup"].incident_id, deadline=0.3, now=REF
+    )
+    assert any(g.error == "DeadlineExceeded" for g in bundle.gaps)
+    at_return = transport.failures
+    time.sleep(1.5)  # without cancellation the backoff (0.25-0.5 s, 0.5-1 s) retries here
+    assert transport.failures == at_return
+
+
+class FailingFamily(httpx.BaseTransport):
+    """Answers 503 to every request of one resource family."""
+
+    def __init__(self, inner: httpx.BaseTransport, family: str) -> None:
+        self.inner, self.family = inner, family
+        self.failures = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if f"/{self.family}" in request.url.path:
+            self.failures += 1
+            return httpx.Response(503, json={"errors": "down"})
+        return self.inner.handle_request(request)
