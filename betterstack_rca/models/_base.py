@@ -275,6 +275,9 @@ class JsonApiResource(BetterStackModel):
                 f"expected 'attributes' to be an object, got {describe(attributes)}"
             )
         flat: dict[str, Any] = {str(k): v for k, v in obj.items() if k != "attributes"}
+        if not (flat.keys() & attributes.keys()) and all(isinstance(k, str) for k in attributes):
+            flat.update(attributes)  # the usual case: nothing collides (a list has 250 of these)
+            return flat
         for raw_key, value in attributes.items():
             key = str(raw_key)
             if key not in flat:
