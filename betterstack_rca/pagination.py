@@ -197,6 +197,8 @@ class SyncPaginator(Generic[T]):
             response = self._fetch(target, params)
             guard.visit(response.url)
             page = read_page(response, self._call.parse)
+            if params is not None and page.number is None:
+                page.number = 1  # the first request carries no page parameter
             self.last_page = page
             yield page
             seen_items += len(page.items)
@@ -281,6 +283,8 @@ class AsyncPaginator(Generic[T]):
         response = await self._fetch(self._call.path, _first_params(self._call, self.max_items))
         guard.visit(response.url)
         page = read_page(response, self._call.parse)
+        if page.number is None:
+            page.number = 1  # the first request carries no page parameter
         self.last_page = page
         yield page
         seen_items = len(page.items)

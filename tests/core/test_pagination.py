@@ -219,3 +219,16 @@ def test_async_foreign_next_is_refused() -> None:
     client, _ = async_client(pages_handler(6, 2, host="https://evil.example"))
     with pytest.raises(ResponseParseError, match="another host"):
         asyncio.run(AsyncPaginator(client._sender.get, CALL).to_list())
+
+
+def test_pages_are_numbered_from_one() -> None:
+    client, _ = sync_client(Recorder(pages_handler(5, 2)))
+    numbers = [p.number for p in SyncPaginator(client._sender.get, CALL).pages()]
+    assert numbers == [1, 2, 3]
+
+    async_c, _ = async_client(pages_handler(5, 2))
+
+    async def collect() -> list[int | None]:
+        return [p.number async for p in AsyncPaginator(async_c._sender.get, CALL).pages()]
+
+    assert asyncio.run(collect()) == [1, 2, 3]
