@@ -44,6 +44,9 @@ class PagedCall(Generic[T]):
     """The largest page the endpoint allows (Better Stack: 250; incidents: 50)."""
     max_items: int | None = None
     """Stop after this many items (and ask for smaller pages when it is below `per_page`)."""
+    keep: Callable[[T], bool] | None = None
+    """Keep only the items it accepts (e.g. incidents inside an exact time window when the
+    API only filters by day). Paging still follows every page the API returns."""
 
 
 @dataclass
@@ -59,6 +62,12 @@ class Page(Generic[T]):
     """The page count announced by the `last` link, when it carries a page number."""
     url: str = ""
     pagination: dict[str, Any] = field(default_factory=dict)
+    fetched: int = -1
+    """Items the API returned on this page, before `keep` (-1: same as `len(items)`)."""
+
+    def __post_init__(self) -> None:
+        if self.fetched < 0:
+            self.fetched = len(self.items)
 
 
 def _page_number(url: str | None) -> int | None:
@@ -107,7 +116,11 @@ def _link(pagination: Mapping[str, Any], name: str, path: str) -> str | None:
     return value
 
 
-def read_page(response: RawResponse, parse: Callable[[Any], list[T]]) -> Page[T]:
+def read_page(
+    response: RawResponse,
+    parse: Callable[[Any], list[T]],
+    keep: Callable[[T], bool] | None = None,
+) -> Page[T]:
     """Items and links of one page. Parsing errors become `ResponseParseError`."""
     path = path_of(response.url)
     try:
@@ -116,6 +129,9 @@ def read_page(response: RawResponse, parse: Callable[[Any], list[T]]) -> Page[T]
         raise ResponseParseError(
             f"unexpected list shape: {exc}", path=path, request_id=response.request_id
         ) from None
+    fetched = len(items)
+    if keep is not None:
+        items = [item for item in items if keep(item)]
     body = response.body
     raw = body.get("pagination") if isinstance(body, Mapping) else None
     pagination = dict(raw) if isinstance(raw, Mapping) else {}
@@ -128,13 +144,14 @@ def read_page(response: RawResponse, parse: Callable[[Any], list[T]]) -> Page[T]
         total_pages=_page_number(last_url),
         url=response.url,
         pagination=pagination,
+        fetched=fetched,
     )
 
 
 def _first_params(call: PagedCall[Any], max_items: int | None) -> dict[str, str]:
     params = dict(call.params)
     per_page = call.per_page
-    if max_items is not None and 0 < max_items < per_page:
+    if max_items is not None and 0 < max_items < per_page and call.keep is None:
         per_page = max_items
     params.setdefault("per_page", str(per_page))
     return params
@@ -196,13 +213,13 @@ class SyncPaginator(Generic[T]):
         while True:
             response = self._fetch(target, params)
             guard.visit(response.url)
-            page = read_page(response, self._call.parse)
+            page = read_page(response, self._call.parse, self._call.keep)
             if params is not None and page.number is None:
                 page.number = 1  # the first request carries no page parameter
             self.last_page = page
             yield page
             seen_items += len(page.items)
-            if not page.next_url or not page.items:
+            if not page.next_url or not page.fetched:
                 return
             if self.max_items is not None and seen_items >= self.max_items:
                 return
@@ -261,13 +278,15 @@ class AsyncPaginator(Generic[T]):
 
     def _fanout_plan(self, first: Page[T]) -> list[str] | None:
         nxt, last, total = first.next_url, first.last_url, first.total_pages
-        if not nxt or not last or total is None or total < 2 or not first.items:
+        if not nxt or not last or total is None or total < 2 or not first.fetched:
             return None
         if _page_number(nxt) != 2 or not _same_except_page(nxt, last):
             return None
         needed = total
         if self.max_items is not None:
-            needed = min(total, math.ceil(self.max_items / len(first.items)))
+            # enough pages for max_items if `keep` drops nothing; pages beyond, if it does,
+            # come one at a time through `next` (no speculative requests)
+            needed = min(total, math.ceil(self.max_items / first.fetched))
         if needed > self.max_pages:
             raise ResponseParseError(
                 f"the API announces {total} pages, more than max_pages={self.max_pages}",
@@ -282,7 +301,7 @@ class AsyncPaginator(Generic[T]):
         guard = _Guard(self.max_pages, self._call.path)
         response = await self._fetch(self._call.path, _first_params(self._call, self.max_items))
         guard.visit(response.url)
-        page = read_page(response, self._call.parse)
+        page = read_page(response, self._call.parse, self._call.keep)
         if page.number is None:
             page.number = 1  # the first request carries no page parameter
         self.last_page = page
@@ -302,11 +321,11 @@ class AsyncPaginator(Generic[T]):
                         pending.append(asyncio.ensure_future(self._fetch(queue.popleft(), None)))
                     response = await pending.popleft()
                     guard.visit(response.url)
-                    page = read_page(response, self._call.parse)
+                    page = read_page(response, self._call.parse, self._call.keep)
                     self.last_page = page
                     yield page
                     seen_items += len(page.items)
-                    if not page.items or enough():
+                    if not page.fetched or enough():
                         return
             finally:
                 for future in pending:
@@ -314,12 +333,12 @@ class AsyncPaginator(Generic[T]):
                 if pending:
                     await asyncio.gather(*pending, return_exceptions=True)
         # follow `next` (all of it without a usable plan; any pages beyond the announced last)
-        while page.next_url and page.items and not enough():
+        while page.next_url and page.fetched and not enough():
             if page.next_url in guard.seen:
                 guard.visit(page.next_url)
             response = await self._fetch(page.next_url, None)
             guard.visit(response.url)
-            page = read_page(response, self._call.parse)
+            page = read_page(response, self._call.parse, self._call.keep)
             self.last_page = page
             yield page
             seen_items += len(page.items)

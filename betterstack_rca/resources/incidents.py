@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 
@@ -16,9 +17,27 @@ from betterstack_rca.models import (
     parse_timeline,
 )
 from betterstack_rca.pagination import PagedCall
-from betterstack_rca.resources._params import day, flag, ident, query
+from betterstack_rca.resources._params import day, flag, ident, query, to_datetime
 
 DateLike = date | datetime | str
+
+
+def _started_between(
+    lo: date | datetime | None, hi: date | datetime | None
+) -> Callable[[Incident], bool] | None:
+    """A filter for the exact bounds (only datetimes are exact; dates are whole days)."""
+    lo_at = lo if isinstance(lo, datetime) else None
+    hi_at = hi if isinstance(hi, datetime) else None
+    if lo_at is None and hi_at is None:
+        return None
+
+    def keep(incident: Incident) -> bool:
+        at = incident.started_at
+        if at is None:
+            return True  # cannot tell: keep rather than lose it
+        return (lo_at is None or at >= lo_at) and (hi_at is None or at <= hi_at)
+
+    return keep
 
 
 class Incidents(Resource[E]):
@@ -36,8 +55,16 @@ class Incidents(Resource[E]):
         acknowledged: bool | None = None,
         max_items: int | None = None,
     ) -> PagedCall[Incident]:
-        """Incidents, newest first. `from_`/`to` are whole UTC days (the API takes dates):
-        filter to an exact window yourself. Pages of 50 (the endpoint's maximum)."""
+        """Incidents, newest first, pages of 50 (the endpoint's maximum).
+
+        The API filters `from`/`to` by whole UTC days. A `date` (or "YYYY-MM-DD") bound is
+        that whole day; an aware `datetime` (or an ISO date-time string) bound is exact: the
+        day is sent and incidents that started outside the instant are left out here.
+        """
+        keep = _started_between(
+            None if from_ is None else to_datetime(from_, "from_"),
+            None if to is None else to_datetime(to, "to"),
+        )
         params = query(
             **{
                 "from": None if from_ is None else day(from_, "from_"),
@@ -58,6 +85,7 @@ class Incidents(Resource[E]):
             partial(parse_many, Incident),
             per_page=50,
             max_items=max_items,
+            keep=keep,
         )
 
     @endpoint

@@ -424,3 +424,27 @@ def test_wrong_shape_becomes_response_parse_error_naming_the_path() -> None:
     with pytest.raises(ResponseParseError) as info:
         client.monitors.get(1)
     assert info.value.path == "/api/v2/monitors/1"
+
+
+def test_datetime_bounds_are_exact_while_date_bounds_are_whole_days() -> None:
+    from betterstack_rca.sandbox import Sandbox
+
+    ref = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+    sandbox = Sandbox(reference_time=ref)
+    client = BetterStack.sandbox(sandbox=sandbox)
+    start = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+    end = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
+    whole_day = client.incidents.list(from_=start.date(), to=end.date()).to_list()
+    exact = client.incidents.list(from_=start, to=end).to_list()
+    assert exact
+    assert len(exact) < len(whole_day)
+    assert all(i.started_at and start <= i.started_at <= end for i in exact)
+    inside = [i.id for i in whole_day if i.started_at and start <= i.started_at <= end]
+    assert [i.id for i in exact] == inside
+    assert client.incidents.list(from_=start, to=end, max_items=3).to_list() == exact[:3]
+
+    async def collect() -> list[Any]:
+        aclient = AsyncBetterStack.sandbox(sandbox=sandbox)
+        return await aclient.incidents.list(from_=start, to=end).to_list()
+
+    assert [i.id for i in asyncio.run(collect())] == inside
