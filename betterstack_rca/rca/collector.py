@@ -485,7 +485,9 @@ class Collector:
             )
         bundle = IncidentBundle(
             generated_at=self.now,
-            incident=incident,
+            # the monitor Better Stack includes with the incident is `bundle.monitor`; keeping
+            # it twice would double the biggest object of the bundle
+            incident=incident.model_copy(update={"monitor": None}),
             window=window,
             monitor=monitor,
             heartbeat=d("heartbeat") if self.wants("heartbeat") else None,
