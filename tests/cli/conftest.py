@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from betterstack_rca import BetterStack, cli
+from betterstack_rca import BetterStack
+from betterstack_rca.cli import _main as cli
 from betterstack_rca.sandbox import HEADLINE_SCENARIO, SCENARIOS, Faults, Sandbox
 
 REFERENCE_TIME = datetime.now(timezone.utc).replace(microsecond=0)

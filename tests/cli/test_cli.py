@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from betterstack_rca import BetterStack, __version__, cli
+from betterstack_rca import BetterStack, __version__
+from betterstack_rca.cli import _main as cli
 from betterstack_rca.sandbox import SANDBOX_TOKEN
 
 from .conftest import REFERENCE_TIME

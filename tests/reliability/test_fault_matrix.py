@@ -32,8 +32,8 @@ from betterstack_rca import (
     PermissionDeniedError,
     ResponseParseError,
     ServerError,
-    cli,
 )
+from betterstack_rca.cli import _main as cli
 from betterstack_rca.sandbox import Faults
 
 from .support import MAX_RETRIES, REF, FaultPlan, headline_id, run_bounded, sandbox_client

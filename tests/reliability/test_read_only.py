@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from betterstack_rca import AsyncBetterStack, BetterStack, ReadOnlyError, cli
+from betterstack_rca import AsyncBetterStack, BetterStack, ReadOnlyError
 from betterstack_rca._http import ensure_read_only
+from betterstack_rca.cli import _main as cli
 
 from .support import REF, headline_id, sandbox_client
 

@@ -31,9 +31,9 @@ from betterstack_rca import (
     BetterStack,
     BetterStackError,
     ResponseParseError,
-    cli,
 )
 from betterstack_rca import receiver as receiver_module
+from betterstack_rca.cli import _main as cli
 from betterstack_rca.rca import IncidentBundle
 from betterstack_rca.receiver import Receiver
 from betterstack_rca.sandbox import Faults
