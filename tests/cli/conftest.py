@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from betterstack_rca import BetterStack
-from betterstack_rca.cli import _main as cli
+from betterstack_rca.cli import _common
 from betterstack_rca.sandbox import HEADLINE_SCENARIO, SCENARIOS, Faults, Sandbox
 
 REFERENCE_TIME = datetime.now(timezone.utc).replace(microsecond=0)
@@ -29,7 +29,7 @@ def sandbox_client(seed: int = 0, faults: Faults | None = None, **options: Any) 
 def _pinned_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     """`--sandbox` gets the session's pinned account."""
     monkeypatch.setattr(
-        cli, "_sandbox_client", lambda seed, max_rps: sandbox_client(seed, max_rps=max_rps)
+        _common, "sandbox_client", lambda seed, max_rps: sandbox_client(seed, max_rps=max_rps)
     )
 
 
@@ -39,8 +39,8 @@ def sandbox_faults(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
 
     def install(**faults: Any) -> None:
         monkeypatch.setattr(
-            cli,
-            "_sandbox_client",
+            _common,
+            "sandbox_client",
             lambda seed, max_rps: sandbox_client(
                 seed, faults=Faults(**faults), max_retries=0, max_rps=max_rps
             ),
@@ -63,7 +63,7 @@ def real_account(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
                 options.setdefault("max_retries", 0)
                 super().__init__(token, transport=sandbox.transport(), **options)
 
-        monkeypatch.setattr(cli, "BetterStack", SandboxedBetterStack)
+        monkeypatch.setattr(_common, "BetterStack", SandboxedBetterStack)
 
     return install
 

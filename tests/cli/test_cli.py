@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from betterstack_rca import BetterStack, __version__
-from betterstack_rca.cli import _main as cli
+from betterstack_rca import BetterStack, __version__, cli
+from betterstack_rca.cli import _common, _window
 from betterstack_rca.sandbox import SANDBOX_TOKEN
 
 from .conftest import REFERENCE_TIME
@@ -519,15 +519,15 @@ def test_listen_without_the_receiver_module_exits_2(
 
 def test_window_parsing_accepts_durations_dates_and_datetimes() -> None:
     now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-    assert cli.parse_when("90m", "--since", now=now) == now - timedelta(minutes=90)
-    assert cli.parse_when("2026-11-20", "--since", now=now) == datetime(
+    assert _window.parse_when("90m", "--since", now=now) == now - timedelta(minutes=90)
+    assert _window.parse_when("2026-11-20", "--since", now=now) == datetime(
         2026, 11, 20, tzinfo=timezone.utc
     )
-    assert cli.parse_when("2026-11-20", "--until", now=now, end_of_day=True) == datetime(
+    assert _window.parse_when("2026-11-20", "--until", now=now, end_of_day=True) == datetime(
         2026, 11, 21, tzinfo=timezone.utc
     )
-    assert cli.parse_when("2026-11-20T08:30:00+02:00", "--since", now=now) == datetime(
+    assert _window.parse_when("2026-11-20T08:30:00+02:00", "--since", now=now) == datetime(
         2026, 11, 20, 6, 30, tzinfo=timezone.utc
     )
-    with pytest.raises(cli.UsageError, match="--since"):
-        cli.parse_when("yesterday", "--since", now=now)
+    with pytest.raises(_common.UsageError, match="--since"):
+        _window.parse_when("yesterday", "--since", now=now)

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from betterstack_rca import BetterStack, ServerError
-from betterstack_rca.cli import _main as cli
+from betterstack_rca import BetterStack, ServerError, cli
 from betterstack_rca.rca import IncidentBundle
 
 Capture = pytest.CaptureFixture[str]

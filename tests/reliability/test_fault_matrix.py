@@ -32,8 +32,9 @@ from betterstack_rca import (
     PermissionDeniedError,
     ResponseParseError,
     ServerError,
+    cli,
 )
-from betterstack_rca.cli import _main as cli
+from betterstack_rca.cli import _common
 from betterstack_rca.sandbox import Faults
 
 from .support import MAX_RETRIES, REF, FaultPlan, headline_id, run_bounded, sandbox_client
@@ -251,8 +252,8 @@ def test_fault_matrix(
     row: Row, op: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     client = row.client()
-    monkeypatch.setattr(cli, "_sandbox_client", lambda seed, max_rps: client)
-    monkeypatch.setattr(cli, "_now", lambda: REF)
+    monkeypatch.setattr(_common, "sandbox_client", lambda seed, max_rps: client)
+    monkeypatch.setattr(_common, "now", lambda: REF)
     expected = row.expect[op]
 
     started = time.monotonic()

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from betterstack_rca import AsyncBetterStack, BetterStack, ReadOnlyError
+from betterstack_rca import AsyncBetterStack, BetterStack, ReadOnlyError, cli
 from betterstack_rca._http import ensure_read_only
-from betterstack_rca.cli import _main as cli
+from betterstack_rca.cli import _common
 
 from .support import REF, headline_id, sandbox_client
 
@@ -72,8 +72,8 @@ def test_a_whole_bundle_and_report_send_nothing_but_get(
 ) -> None:
     client = sandbox_client()
     client.bundle(headline_id(client), now=REF)
-    monkeypatch.setattr(cli, "_sandbox_client", lambda seed, max_rps: client)
-    monkeypatch.setattr(cli, "_now", lambda: REF)
+    monkeypatch.setattr(_common, "sandbox_client", lambda seed, max_rps: client)
+    monkeypatch.setattr(_common, "now", lambda: REF)
     with tempfile.TemporaryDirectory() as out:
         argv = ["--sandbox", "report", "--since", "1d", "--limit", "2", "--out", out]
         assert cli.main(argv) == 0

@@ -31,9 +31,10 @@ from betterstack_rca import (
     BetterStack,
     BetterStackError,
     ResponseParseError,
+    cli,
 )
 from betterstack_rca import receiver as receiver_module
-from betterstack_rca.cli import _main as cli
+from betterstack_rca.cli import _common
 from betterstack_rca.rca import IncidentBundle
 from betterstack_rca.receiver import Receiver
 from betterstack_rca.sandbox import Faults
@@ -156,8 +157,8 @@ def test_the_token_is_in_no_bundle_and_no_report(
     assert_clean(renderings(bundle), [TOKEN], "bundle")
 
     report = sandbox_client(token=TOKEN)
-    monkeypatch.setattr(cli, "_sandbox_client", lambda seed, max_rps: report)
-    monkeypatch.setattr(cli, "_now", lambda: REF)
+    monkeypatch.setattr(_common, "sandbox_client", lambda seed, max_rps: report)
+    monkeypatch.setattr(_common, "now", lambda: REF)
     out = tmp_path / "report"
     argv = ["--sandbox", "--debug", "report", "--since", "7d", "--limit", "3", "--out", str(out)]
     assert cli.main(argv) == 0

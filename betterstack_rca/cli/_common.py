@@ -1,0 +1,278 @@
+"""What every command shares: exit codes, the client the global flags ask for, the flags that
+shape a bundle, output helpers and the mapping of errors to one line and an exit code.
+
+Tests replace `sandbox_client`, `BetterStack` and `now` here; the commands reach them through
+this module (``_common.now()``), so one replacement covers every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, NoReturn, Protocol, TypeAlias
+
+from betterstack_rca._config import MissingTokenError
+from betterstack_rca.client import BetterStack
+from betterstack_rca.errors import (
+    AuthenticationError,
+    BetterStackError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from betterstack_rca.rca import BundleOptions, parse_duration
+
+PROG = "betterstack-rca"
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_NOT_FOUND = 4
+EXIT_API = 5
+EXIT_INTERRUPTED = 130
+
+#: The sandbox is in-process: pacing it at the real API's 8 requests/s only makes it slow.
+SANDBOX_MAX_RPS = 1000.0
+
+log = logging.getLogger("betterstack_rca")
+
+
+class UsageError(Exception):
+    """A command line that parses but makes no sense (exit 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so `main()` returns every exit code."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# --- commands ------------------------------------------------------------------------
+
+#: What a command module's ``add_parser(subparsers, common)`` adds its subparser to.
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+class Command(Protocol):
+    """A command module: `add_parser` adds its subparser (``parents=[common]``, the global
+    flags) and names its handler, ``run(args, ctx) -> int``, with `set_handler`."""
+
+    def add_parser(self, subparsers: Subparsers, common: Parser) -> None: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What `main()` hands a command besides its flags."""
+
+    args: argparse.Namespace
+    #: Arguments argparse did not know; only a command registered with `takes_extra` gets any.
+    extra: tuple[str, ...] = ()
+
+    def client(self, *, sandbox: bool = False) -> BetterStack:
+        """The client the global flags ask for (`sandbox`: the demo account regardless)."""
+        return client(self.args, sandbox=sandbox)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A subcommand's ``run(args, ctx) -> int`` and how `main()` treats its command line."""
+
+    run: Callable[[argparse.Namespace, Context], int]
+    #: The command always uses the sandbox, so `--seed` needs no `--sandbox`.
+    implies_sandbox: bool = False
+    #: Unknown arguments are not an error: they reach the command as `Context.extra`.
+    takes_extra: bool = False
+
+
+def set_handler(
+    parser: argparse.ArgumentParser,
+    run: Callable[[argparse.Namespace, Context], int],
+    *,
+    implies_sandbox: bool = False,
+    takes_extra: bool = False,
+) -> None:
+    """Make `run` the command that `parser` (a subparser) dispatches to."""
+    parser.set_defaults(handler=Handler(run, implies_sandbox, takes_extra))
+
+
+# --- clients -------------------------------------------------------------------------
+
+
+def sandbox_client(seed: int, max_rps: float) -> BetterStack:
+    """The client `--sandbox` uses. Tests replace this to inject sandbox faults."""
+    return BetterStack.sandbox(seed=seed, max_rps=max_rps)
+
+
+def client(args: argparse.Namespace, *, sandbox: bool = False) -> BetterStack:
+    if sandbox or args.sandbox:
+        return sandbox_client(
+            args.seed or 0, SANDBOX_MAX_RPS if args.max_rps is None else args.max_rps
+        )
+    options: dict[str, Any] = {}
+    if args.max_rps is not None:
+        options["max_rps"] = args.max_rps
+    return BetterStack(args.token, base_url=args.base_url, team_name=args.team, **options)
+
+
+# --- flags ---------------------------------------------------------------------------
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def add_bundle_flags(p: argparse.ArgumentParser) -> None:
+    """The flags that shape a bundle (bundle, report, listen)."""
+    p.add_argument(
+        "--window-before",
+        metavar="DURATION",
+        help="how far before the start to look (default 60m)",
+    )
+    p.add_argument(
+        "--history",
+        metavar="DURATION",
+        help="how far back to look for earlier incidents of the same monitor (default 7d)",
+    )
+    p.add_argument(
+        "--deadline",
+        type=positive_float,
+        metavar="SECONDS",
+        help="stop collecting after this long; the rest becomes gaps (default 60)",
+    )
+
+
+def bundle_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The `add_bundle_flags` that were given, as `bs.bundle()` keywords."""
+    options: dict[str, Any] = {}
+    for name in ("window_before", "history", "deadline"):
+        value = getattr(args, name, None)
+        if value is not None:
+            if name != "deadline":
+                try:
+                    parse_duration(value, name)
+                except ValueError:
+                    flag = "--" + name.replace("_", "-")
+                    raise UsageError(
+                        f"{flag} must be a duration like 90m, 24h or 7d; got {value!r}"
+                    ) from None
+            options[name] = value
+    BundleOptions.build(**options)  # a bad duration is a usage error before any request
+    return options
+
+
+# --- output --------------------------------------------------------------------------
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(at: datetime) -> str:
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    if s < 86400:
+        return f"{s // 3600}h {(s % 3600) // 60:02d}m"
+    return f"{s // 86400}d {(s % 86400) // 3600:02d}h"
+
+
+def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds()
+
+
+def note(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def write_text(path: Path, text: str) -> None:
+    if path.parent != Path():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def clip(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def md_cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|") or "-"
+
+
+# --- errors --------------------------------------------------------------------------
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def exit_code(exc: BaseException) -> int:
+    if isinstance(exc, (UsageError, ValueError)):
+        return EXIT_USAGE
+    if isinstance(exc, (AuthenticationError, PermissionDeniedError, MissingTokenError)):
+        return EXIT_AUTH
+    if isinstance(exc, NotFoundError):
+        return EXIT_NOT_FOUND
+    if isinstance(exc, BetterStackError):
+        return EXIT_API
+    return EXIT_ERROR
+
+
+def message(exc: BaseException) -> str:
+    text = one_line(exc)
+    if isinstance(exc, MissingTokenError):
+        return (
+            "no Better Stack API token: set BETTERSTACK_API_TOKEN or pass --token "
+            "(or try --sandbox for the built-in demo account)"
+            if "no Better Stack API token" in text
+            else text
+        )
+    if isinstance(exc, (UsageError, BetterStackError, ValueError)):
+        return text
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or text}: {exc.filename}"
+    return f"{type(exc).__name__}: {text} (run with --debug for a traceback)"

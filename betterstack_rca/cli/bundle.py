@@ -1,0 +1,59 @@
+"""``betterstack-rca bundle``: everything around one incident, as Markdown or JSON."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from betterstack_rca.cli._common import (
+    EXIT_OK,
+    Context,
+    Parser,
+    Subparsers,
+    UsageError,
+    add_bundle_flags,
+    bundle_options,
+    non_negative_int,
+    note,
+    set_handler,
+    write_text,
+)
+from betterstack_rca.rca import IncidentBundle
+
+
+def add_parser(subparsers: Subparsers, common: Parser) -> None:
+    bun = subparsers.add_parser(
+        "bundle",
+        parents=[common],
+        help="everything around one incident, as Markdown or JSON",
+        description="Collect one incident's bundle.",
+    )
+    bun.add_argument("incident_id", metavar="INCIDENT_ID")
+    bun.add_argument("--format", choices=("md", "json"), default="md")
+    bun.add_argument(
+        "--max-chars", type=non_negative_int, metavar="N", help="Markdown budget in characters"
+    )
+    bun.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    add_bundle_flags(bun)
+    set_handler(bun, run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    if args.max_chars is not None and args.format == "json":
+        raise UsageError("--max-chars applies to --format md only")
+    with ctx.client() as bs:
+        bundle = bs.bundle(args.incident_id, **bundle_options(args))
+    text = bundle.to_json() if args.format == "json" else bundle.to_markdown(args.max_chars)
+    if args.out:
+        write_text(Path(args.out), text + "\n")
+        note(f"wrote {args.out}")
+    else:
+        print(text)
+    _describe_gaps(bundle)
+    return EXIT_OK
+
+
+def _describe_gaps(bundle: IncidentBundle) -> None:
+    if bundle.gaps:
+        sources = ", ".join(sorted({g.source for g in bundle.gaps}))
+        note(f"bundle incomplete: {len(bundle.gaps)} source(s) failed ({sources})")
