@@ -1,5 +1,6 @@
-"""``python -m betterstack_rca.cli``: the ``betterstack-rca`` command line."""
+"""``python -m betterstack_rca.cli``: the ``betterstack-rca`` command line (docs/cli.md)."""
 
-from betterstack_rca.cli._main import run
+from betterstack_rca.cli import main
 
-run()
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,6 +1,6 @@
-"""The installed `betterstack-rca` console script and `python -m betterstack_rca.cli`, in a
-subprocess: real exit codes, real stdout/stderr, no traceback. Everything is the sandbox
-(in-process, or on 127.0.0.1 for `sandbox serve`)."""
+"""The installed `betterstack-rca` console script, `python -m betterstack_rca.cli` and
+`python -m betterstack_rca`, in a subprocess: real exit codes, real stdout/stderr, no
+traceback. Everything is the sandbox (in-process, or on 127.0.0.1 for `sandbox serve`)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,23 @@ def test_module_errors_are_one_line_with_the_right_exit_code(argv: list[str], co
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("betterstack-rca: error: ")
+
+
+COMMANDS = ("demo", "incidents", "bundle", "report", "sandbox", "listen")
+
+
+def test_python_dash_m_betterstack_rca_is_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "betterstack_rca", "--help"],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: betterstack-rca ")
+    assert all(command in done.stdout for command in COMMANDS)
 
 
 @pytest.mark.skipif(os.name == "nt", reason="SIGTERM")
