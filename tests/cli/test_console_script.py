@@ -89,6 +89,31 @@ def test_python_dash_m_betterstack_rca_is_the_command_line() -> None:
     assert all(command in done.stdout for command in COMMANDS)
 
 
+def test_help_loads_neither_the_sandbox_nor_the_webhook_receiver() -> None:
+    # -X importtime names every module imported, one per line on stderr.
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "betterstack_rca.cli", "--help"],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert all(command in done.stdout for command in COMMANDS)
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "betterstack_rca.cli.listen" in loaded  # the command modules are there...
+    heavy = {
+        name
+        for name in loaded
+        if name == "http.server"
+        or "receiver" in name
+        or name == "betterstack_rca.sandbox"
+        or name.startswith("betterstack_rca.sandbox.")
+    }
+    assert heavy == set()  # ...what their commands run is not
+
+
 @pytest.mark.skipif(os.name == "nt", reason="SIGTERM")
 def test_sandbox_serve_answers_on_loopback_and_stops_on_sigterm() -> None:
     proc = subprocess.Popen(
