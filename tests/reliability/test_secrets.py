@@ -33,10 +33,10 @@ from betterstack_rca import (
     ResponseParseError,
     cli,
 )
-from betterstack_rca import receiver as receiver_module
 from betterstack_rca.rca import IncidentBundle
-from betterstack_rca.receiver import Receiver
 from betterstack_rca.sandbox import Faults
+from betterstack_rca.webhooks import receiver as receiver_module
+from betterstack_rca.webhooks.receiver import Receiver
 
 from .support import MAX_RETRIES, REF, FaultPlan, headline_id, sandbox_client
 
