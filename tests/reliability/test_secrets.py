@@ -35,8 +35,8 @@ from betterstack_rca import (
 )
 from betterstack_rca.rca import IncidentBundle
 from betterstack_rca.sandbox import Faults
-from betterstack_rca.webhooks import receiver as receiver_module
 from betterstack_rca.webhooks.receiver import Receiver
+from betterstack_rca.webhooks.receiver import checks as receiver_module
 
 from .support import MAX_RETRIES, REF, FaultPlan, headline_id, sandbox_client
 
