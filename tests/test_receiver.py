@@ -21,9 +21,9 @@ import pytest
 
 from betterstack_rca import AsyncBetterStack, BetterStack, NotFoundError
 from betterstack_rca.client import NoIncidentInEventError
-from betterstack_rca.receiver import Receiver, listen
 from betterstack_rca.sandbox import Faults
 from betterstack_rca.webhooks import WebhookEvent, parse_webhook
+from betterstack_rca.webhooks.receiver import Receiver, listen
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 SECRET = "s3cr3t-Shared-Value-42"

@@ -61,14 +61,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if not secret:
             raise UsageError(f"--secret-env {args.secret_env}: that variable is not set")
     try:
-        from betterstack_rca.receiver import (  # type: ignore[import-not-found, unused-ignore]
+        from betterstack_rca.webhooks.receiver import (  # type: ignore[import-not-found, unused-ignore]
             listen,
         )
     except ImportError as exc:
-        if exc.name != "betterstack_rca.receiver":
+        if exc.name != "betterstack_rca.webhooks.receiver":
             raise
         note(
-            "error: the webhook receiver (betterstack_rca.receiver) is not part of this "
+            "error: the webhook receiver (betterstack_rca.webhooks.receiver) is not part of this "
             "installation; upgrade betterstack-rca to use 'listen'"
         )
         return EXIT_USAGE

@@ -436,9 +436,9 @@ def fake_receiver(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"client": client, **kwargs})
         return 0
 
-    module = types.ModuleType("betterstack_rca.receiver")
+    module = types.ModuleType("betterstack_rca.webhooks.receiver")
     module.listen = listen  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "betterstack_rca.receiver", module)
+    monkeypatch.setitem(sys.modules, "betterstack_rca.webhooks.receiver", module)
     return calls
 
 
@@ -511,7 +511,7 @@ def test_listen_secret_mistakes_exit_2(
 def test_listen_without_the_receiver_module_exits_2(
     capsys: Capture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(sys.modules, "betterstack_rca.receiver", None)
+    monkeypatch.setitem(sys.modules, "betterstack_rca.webhooks.receiver", None)
     code, _, err = run(capsys, "--sandbox", "listen", "--out", str(tmp_path))
     assert code == 2
     assert "receiver" in assert_one_error_line(err)

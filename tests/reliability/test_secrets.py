@@ -33,11 +33,11 @@ from betterstack_rca import (
     ResponseParseError,
     cli,
 )
-from betterstack_rca import receiver as receiver_module
 from betterstack_rca.cli import _common
 from betterstack_rca.rca import IncidentBundle
-from betterstack_rca.receiver import Receiver
 from betterstack_rca.sandbox import Faults
+from betterstack_rca.webhooks.receiver import Receiver
+from betterstack_rca.webhooks.receiver import checks as receiver_module
 
 from .support import MAX_RETRIES, REF, FaultPlan, headline_id, sandbox_client
 

@@ -1,0 +1,58 @@
+"""The output folder: ``DIR/<incident_id>/`` holds bundle.json and bundle.md, or error.txt
+saying why the last collection failed or did not finish.
+
+Each file is written to a temporary file beside it and moved into place with `os.replace`,
+so a reader never sees half a file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+__all__ = ["atomic_write", "sweep_temp_files", "write_bundle", "write_error"]
+
+
+def write_bundle(out_dir: Path, incident_id: str, json_text: str, markdown: str) -> Path:
+    """Write bundle.json and bundle.md (and drop an old error.txt); returns the folder."""
+    folder = out_dir / incident_id
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder / "bundle.json", json_text)
+    atomic_write(folder / "bundle.md", markdown)
+    with contextlib.suppress(FileNotFoundError):
+        (folder / "error.txt").unlink()
+    return folder
+
+
+def write_error(out_dir: Path, incident_id: str, action: str, message: str) -> None:
+    """Write error.txt: the incident, the action, when (UTC) and what went wrong."""
+    folder = out_dir / incident_id
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    text = f"incident: {incident_id}\naction: {action}\nat: {stamp}\nerror: {message}\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder / "error.txt", text)
+
+
+def sweep_temp_files(out_dir: Path) -> None:
+    """Remove temporary files a killed process may have left (never a finished file)."""
+    for pattern in ("*/.bundle.json.*.tmp", "*/.bundle.md.*.tmp", "*/.error.txt.*.tmp"):
+        for path in out_dir.glob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, fsync it, then `os.replace` it in."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
