@@ -20,16 +20,16 @@ from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from betterstack_rca.sandbox.account import (
-    DAY,
+from betterstack_rca.sandbox.account import Account
+from betterstack_rca.sandbox.faults import Faults, SandboxStats
+from betterstack_rca.sandbox.model.constants import (
     HEARTBEAT_GROUP_ID_BASE,
     HEARTBEAT_ID_BASE,
     MONITOR_GROUP_ID_BASE,
     MONITOR_ID_BASE,
-    Account,
-    CalendarRec,
 )
-from betterstack_rca.sandbox.faults import Faults, SandboxStats
+from betterstack_rca.sandbox.model.records import CalendarRec
+from betterstack_rca.sandbox.model.timestamps import DAY
 from betterstack_rca.sandbox.render import Obj, Renderer
 
 SANDBOX_BASE_URL = "https://sandbox.betterstack-rca.invalid"

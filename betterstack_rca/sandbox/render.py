@@ -11,9 +11,9 @@ import random
 from bisect import bisect_left
 from typing import Any
 
-from betterstack_rca.sandbox.account import (
+from betterstack_rca.sandbox.account import Account
+from betterstack_rca.sandbox.model.constants import (
     CAUSES,
-    DAY,
     HEARTBEAT_GROUP_ID_BASE,
     HEARTBEAT_ID_BASE,
     HTTP_TYPES,
@@ -22,8 +22,9 @@ from betterstack_rca.sandbox.account import (
     MONITOR_ID_BASE,
     REGION_BIT,
     REGIONS,
+)
+from betterstack_rca.sandbox.model.records import (
     USERS,
-    Account,
     CalendarRec,
     HeartbeatRec,
     MonitorRec,
@@ -31,8 +32,8 @@ from betterstack_rca.sandbox.account import (
     ReportRec,
     ResourceRec,
     User,
-    iso,
 )
+from betterstack_rca.sandbox.model.timestamps import DAY, iso
 from betterstack_rca.sandbox.scenarios import SCENARIOS
 
 Obj = dict[str, Any]
@@ -900,7 +901,7 @@ class Renderer:
     def metadata_records(self) -> list[Obj]:
         a = self.a
         recs: list[tuple[int, str, int, str, list[Obj]]] = []
-        for k, mi in enumerate(a.api_monitors):
+        for k, mi in enumerate(a.casts["database_backup"].monitors):
             recs.append(
                 (
                     31000 + k,
@@ -914,7 +915,7 @@ class Renderer:
             (
                 31050,
                 "Monitor",
-                MONITOR_ID_BASE + a.m_deploy,
+                MONITOR_ID_BASE + a.casts["bad_deploy"].monitors[0],
                 "Runbook",
                 [{"type": "String", "value": "https://wiki.example.com/runbooks/checkout"}],
             )
