@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from betterstack_rca.sandbox.account import Account
 from betterstack_rca.sandbox.faults import Faults, SandboxStats
@@ -30,7 +30,30 @@ from betterstack_rca.sandbox.model.constants import (
 )
 from betterstack_rca.sandbox.model.records import CalendarRec
 from betterstack_rca.sandbox.model.timestamps import DAY
-from betterstack_rca.sandbox.render import Obj, Renderer
+from betterstack_rca.sandbox.render.availability import availability
+from betterstack_rca.sandbox.render.base import Obj, View
+from betterstack_rca.sandbox.render.envelope import page
+from betterstack_rca.sandbox.render.groups import group
+from betterstack_rca.sandbox.render.heartbeats import heartbeat
+from betterstack_rca.sandbox.render.incidents import (
+    comment,
+    comments,
+    incident,
+    incident_included,
+    timeline,
+)
+from betterstack_rca.sandbox.render.integrations import integration, webhook
+from betterstack_rca.sandbox.render.metadata import metadata_records
+from betterstack_rca.sandbox.render.monitors import monitor, response_times
+from betterstack_rca.sandbox.render.oncall import calendar, events, rotation, user
+from betterstack_rca.sandbox.render.policies import policy, urgency
+from betterstack_rca.sandbox.render.status_pages import (
+    report,
+    resource,
+    section,
+    status_page,
+    updates,
+)
 
 SANDBOX_BASE_URL = "https://sandbox.betterstack-rca.invalid"
 SANDBOX_TOKEN = "sandbox-demo-token-not-a-secret"
@@ -152,7 +175,7 @@ class SandboxApp:
         self.faults = faults or Faults()
         self.token = token
         self.stats = SandboxStats()
-        self.render = Renderer(account)
+        self.view = View(account)
         self._clock = clock
         self._lock = threading.RLock()
         self._rng = random.Random(self.faults.seed)
@@ -347,34 +370,7 @@ class SandboxApp:
         maximum: int = 250,
         extra: Mapping[str, Any] | None = None,
     ) -> Obj:
-        """Slice ``items`` for the requested page and wrap it with absolute pagination links."""
-        try:
-            per_page = int(ctx.q("per_page") or default)
-        except ValueError:
-            per_page = default
-        per_page = min(max(per_page, 1), maximum)
-        try:
-            page = max(1, int(ctx.q("page") or 1))
-        except ValueError:
-            page = 1
-        total = len(items)
-        last = max(1, math.ceil(total / per_page))
-        chunk = items[(page - 1) * per_page : page * per_page]
-        kept = [(k, v) for k, v in ctx.query if k != "page"]
-
-        def link(n: int) -> str:
-            return f"{ctx.base_url}{ctx.path}?{urlencode([*kept, ('page', str(n))])}"
-
-        out: Obj = {"data": [build(x) for x in chunk]}
-        if extra:
-            out.update(extra)
-        out["pagination"] = {
-            "first": link(1),
-            "last": link(last),
-            "prev": link(min(page - 1, last)) if page > 1 else None,
-            "next": link(page + 1) if page < last else None,
-        }
-        return out
+        return page(items, build, f"{ctx.base_url}{ctx.path}", ctx.query, default, maximum, extra)
 
     # ------------------------------------------------------------------ routes
     def _build_routes(self) -> list[tuple[re.Pattern[str], Handler]]:
@@ -477,7 +473,7 @@ class SandboxApp:
                     if (resolved is None or (a.durs[i] >= 0) == resolved)
                     and (acked is None or (a.acks[i] >= 0) == acked)
                 ]
-        return self._page(ctx, items, lambda i: self.render.incident(i, version), 10, 50)
+        return self._page(ctx, items, lambda i: incident(self.view, i, version), 10, 50)
 
     @staticmethod
     def _id_or_none(value: str | None, base: int, n: int) -> int | None:
@@ -496,25 +492,25 @@ class SandboxApp:
     def _incident(self, ctx: _Ctx, version: int) -> Obj:
         i = self._incident_index(ctx.args[0])
         return {
-            "data": self.render.incident(i, version),
-            "included": self.render.incident_included(i),
+            "data": incident(self.view, i, version),
+            "included": incident_included(self.view, i),
         }
 
     def _timeline(self, ctx: _Ctx) -> Obj:
-        return {"data": self.render.timeline(self._incident_index(ctx.args[0]))}
+        return {"data": timeline(self.view, self._incident_index(ctx.args[0]))}
 
     def _comments(self, ctx: _Ctx) -> Obj:
         i = self.account.incident_index(ctx.args[0])
         if i is None:
             raise _Reply(404, None)  # documented: empty body
-        return {"data": [self.render.comment(*c) for c in self.render.comments(i)]}
+        return {"data": [comment(self.view, *c) for c in comments(self.view, i)]}
 
     def _comment(self, ctx: _Ctx) -> Obj:
         i = self._incident_index(ctx.args[0])
         cid = _int(ctx.args[1])
-        for c in self.render.comments(i):
+        for c in comments(self.view, i):
             if c[0] == cid:
-                return {"data": self.render.comment(*c)}
+                return {"data": comment(self.view, *c)}
         raise _not_found()
 
     # ------------------------------------------------------------------ monitors
@@ -534,13 +530,13 @@ class SandboxApp:
             ms = [m for m in ms if m.name == name]
         if not self._team_ok(ctx):
             ms = []
-        return self._page(ctx, ms, self.render.monitor)
+        return self._page(ctx, ms, lambda x: monitor(self.view, x))
 
     def _monitor(self, ctx: _Ctx) -> Obj:
-        return {"data": self.render.monitor(self._monitor_rec(ctx.args[0]))}
+        return {"data": monitor(self.view, self._monitor_rec(ctx.args[0]))}
 
     def _response_times(self, ctx: _Ctx) -> Obj:
-        return {"data": self.render.response_times(self._monitor_rec(ctx.args[0]))}
+        return {"data": response_times(self.view, self._monitor_rec(ctx.args[0]))}
 
     def _range(self, ctx: _Ctx, created: int, message: str) -> tuple[int, int]:
         a = self.account
@@ -561,7 +557,7 @@ class SandboxApp:
     def _sla(self, ctx: _Ctx) -> Obj:
         m = self._monitor_rec(ctx.args[0])
         lo, hi = self._range(ctx, m.created, ERR_400_SLA)
-        return {"data": self.render.availability(m.index, lo, hi, "monitor_sla", m.id)}
+        return {"data": availability(self.view, m.index, lo, hi, kind="monitor_sla", oid=m.id)}
 
     def _group_rec(self, raw: str) -> Any:
         i = self._id_or_none(raw, MONITOR_GROUP_ID_BASE, len(self.account.groups))
@@ -571,16 +567,16 @@ class SandboxApp:
 
     def _monitor_groups(self, ctx: _Ctx) -> Obj:
         gs = self.account.groups if self._team_ok(ctx) else ()
-        return self._page(ctx, gs, lambda g: self.render.group(g, "monitor_group"))
+        return self._page(ctx, gs, lambda g: group(self.view, g, "monitor_group"))
 
     def _monitor_group(self, ctx: _Ctx) -> Obj:
-        return {"data": self.render.group(self._group_rec(ctx.args[0]), "monitor_group")}
+        return {"data": group(self.view, self._group_rec(ctx.args[0]), "monitor_group")}
 
     def _monitor_group_monitors(self, ctx: _Ctx) -> Obj:
         g = self._group_rec(ctx.args[0])
         n = len(self.account.groups)
         ms = self.account.monitors[g.index :: n]
-        return self._page(ctx, ms, self.render.monitor)
+        return self._page(ctx, ms, lambda x: monitor(self.view, x))
 
     # ------------------------------------------------------------------ heartbeats
     def _heartbeat_rec(self, raw: str) -> Any:
@@ -591,16 +587,18 @@ class SandboxApp:
 
     def _heartbeats(self, ctx: _Ctx) -> Obj:
         hs = self.account.heartbeats if self._team_ok(ctx) else []
-        return self._page(ctx, hs, self.render.heartbeat)
+        return self._page(ctx, hs, lambda x: heartbeat(self.view, x))
 
     def _heartbeat(self, ctx: _Ctx) -> Obj:
-        return {"data": self.render.heartbeat(self._heartbeat_rec(ctx.args[0]))}
+        return {"data": heartbeat(self.view, self._heartbeat_rec(ctx.args[0]))}
 
     def _heartbeat_availability(self, ctx: _Ctx) -> Obj:
         h = self._heartbeat_rec(ctx.args[0])
         lo, hi = self._range(ctx, h.created, ERR_400_HEARTBEAT)
         return {
-            "data": self.render.availability(-1 - h.index, lo, hi, "heartbeat_availability", h.id)
+            "data": availability(
+                self.view, -1 - h.index, lo, hi, kind="heartbeat_availability", oid=h.id
+            )
         }
 
     def _hb_group_rec(self, raw: str) -> Any:
@@ -612,15 +610,15 @@ class SandboxApp:
 
     def _heartbeat_groups(self, ctx: _Ctx) -> Obj:
         gs = self.account.heartbeat_groups if self._team_ok(ctx) else ()
-        return self._page(ctx, gs, lambda g: self.render.group(g, "heartbeat_group"))
+        return self._page(ctx, gs, lambda g: group(self.view, g, "heartbeat_group"))
 
     def _heartbeat_group(self, ctx: _Ctx) -> Obj:
-        return {"data": self.render.group(self._hb_group_rec(ctx.args[0]), "heartbeat_group")}
+        return {"data": group(self.view, self._hb_group_rec(ctx.args[0]), "heartbeat_group")}
 
     def _heartbeat_group_heartbeats(self, ctx: _Ctx) -> Obj:
         g = self._hb_group_rec(ctx.args[0])
         hs = [h for h in self.account.heartbeats if h.group == g.index]
-        return self._page(ctx, hs, self.render.heartbeat)
+        return self._page(ctx, hs, lambda x: heartbeat(self.view, x))
 
     # ------------------------------------------------------------------ on-call
     def _calendar(self, raw: str) -> CalendarRec:
@@ -649,70 +647,58 @@ class SandboxApp:
         users: set[int] = set()
         rows = []
         for c in self.account.calendars:
-            data, who = self.render.calendar(c, at)
+            data, who = calendar(self.view, c, at)
             users.update(who)
             rows.append(data)
         a = self.account
-        included = [self.render.user(a.users[u]) for u in sorted(users)]
+        included = [user(a.users[u]) for u in sorted(users)]
         return self._page(ctx, rows, lambda x: x, extra={"included": included})
 
     def _on_call(self, ctx: _Ctx) -> Obj:
         c = self._calendar(ctx.args[0])
-        data, who = self.render.calendar(c, self._at(ctx))
-        return {"data": data, "included": [self.render.user(self.account.users[u]) for u in who]}
+        data, who = calendar(self.view, c, self._at(ctx))
+        return {"data": data, "included": [user(self.account.users[u]) for u in who]}
 
     def _on_call_events(self, ctx: _Ctx) -> Obj:
-        return {"events": self.render.events(self._calendar(ctx.args[0]))}
+        return {"events": events(self.view, self._calendar(ctx.args[0]))}
 
     def _on_call_rotation(self, ctx: _Ctx) -> Obj:
         c = self._calendar(ctx.args[0])
         if not c.rotation_users:
             raise _Reply(404, None)  # documented: 404 when no rotation is defined
-        return self.render.rotation(c)
+        return rotation(c)
 
     # ------------------------------------------------------------------ policies etc.
     def _policies(self, ctx: _Ctx, version: int) -> Obj:
-        return self._page(ctx, self.account.policies, lambda p: self.render.policy(p, version))
+        return self._page(ctx, self.account.policies, lambda p: policy(self.view, p, version))
 
     def _policy(self, ctx: _Ctx, version: int) -> Obj:
         p = self.account.policy_by_id.get(_int(ctx.args[0]))
         if p is None:
             raise _not_found()
-        return {"data": self.render.policy(p, version)}
+        return {"data": policy(self.view, p, version)}
 
     def _policy_group_policies(self, ctx: _Ctx) -> Obj:
         gid = _int(ctx.args[0])
         if gid not in self.account.policy_groups:
             raise _not_found()
         ps = [p for p in self.account.policies if p.policy_group_id == gid]
-        return self._page(ctx, ps, self.render.policy)
-
-    def _urgency_obj(self, u: Any) -> Obj:
-        return {
-            "id": str(u.id),
-            "type": "urgency",
-            "attributes": {
-                "name": u.name,
-                "team_name": self.account.team_name,
-                "sms": u.sms,
-                "call": u.call,
-                "email": u.email,
-                "push": u.push,
-            },
-        }
+        return self._page(ctx, ps, lambda x: policy(self.view, x))
 
     def _urgencies(self, ctx: _Ctx) -> Obj:
-        return self._page(ctx, self.account.urgencies, self._urgency_obj)
+        return self._page(ctx, self.account.urgencies, lambda u: urgency(self.view, u))
 
     def _urgency(self, ctx: _Ctx) -> Obj:
         uid = _int(ctx.args[0])
         for u in self.account.urgencies:
             if u.id == uid:
-                return {"data": self._urgency_obj(u)}
+                return {"data": urgency(self.view, u)}
         raise _not_found()
 
     def _metadata(self, ctx: _Ctx) -> Obj:
-        recs = self.render.metadata_records()
+        recs = metadata_records(
+            self.view,
+        )
         oid = ctx.q("owner_id")
         otype = ctx.q("owner_type")
         if oid is not None:
@@ -722,7 +708,9 @@ class SandboxApp:
         return self._page(ctx, recs, lambda x: x)
 
     def _metadata_one(self, ctx: _Ctx) -> Obj:
-        for r in self.render.metadata_records():
+        for r in metadata_records(
+            self.view,
+        ):
             if r["id"] == ctx.args[0]:
                 return {"data": r}
         raise _not_found()
@@ -735,33 +723,33 @@ class SandboxApp:
         raise _not_found()
 
     def _status_pages(self, ctx: _Ctx) -> Obj:
-        return self._page(ctx, self.account.status_pages, self.render.status_page)
+        return self._page(ctx, self.account.status_pages, lambda x: status_page(self.view, x))
 
     def _status_page(self, ctx: _Ctx) -> Obj:
-        return {"data": self.render.status_page(self._page_rec(ctx.args[0]))}
+        return {"data": status_page(self.view, self._page_rec(ctx.args[0]))}
 
     def _sections(self, ctx: _Ctx) -> Obj:
         sp = self._page_rec(ctx.args[0])
         rows = [s for s in self.account.sections if s.status_page == sp.id]
-        return self._page(ctx, rows, self.render.section)
+        return self._page(ctx, rows, section)
 
     def _section(self, ctx: _Ctx) -> Obj:
         sp = self._page_rec(ctx.args[0])
         for s in self.account.sections:
             if s.status_page == sp.id and str(s.id) == ctx.args[1]:
-                return {"data": self.render.section(s)}
+                return {"data": section(s)}
         raise _not_found()
 
     def _resources(self, ctx: _Ctx) -> Obj:
         sp = self._page_rec(ctx.args[0])
         rows = [r for r in self.account.resources if r.status_page == sp.id]
-        return self._page(ctx, rows, self.render.resource)
+        return self._page(ctx, rows, lambda x: resource(self.view, x))
 
     def _resource(self, ctx: _Ctx) -> Obj:
         sp = self._page_rec(ctx.args[0])
         for r in self.account.resources:
             if r.status_page == sp.id and str(r.id) == ctx.args[1]:
-                return {"data": self.render.resource(r)}
+                return {"data": resource(self.view, r)}
         raise _not_found()
 
     def _visible_reports(self, sp_id: int) -> list[Any]:
@@ -781,19 +769,19 @@ class SandboxApp:
 
     def _reports(self, ctx: _Ctx) -> Obj:
         sp = self._page_rec(ctx.args[0])
-        return self._page(ctx, self._visible_reports(sp.id), self.render.report)
+        return self._page(ctx, self._visible_reports(sp.id), lambda x: report(self.view, x))
 
     def _report(self, ctx: _Ctx) -> Obj:
         r = self._report_rec(ctx)
-        return {"data": self.render.report(r), "included": self.render.updates(r)}
+        return {"data": report(self.view, r), "included": updates(self.view, r)}
 
     def _updates(self, ctx: _Ctx) -> Obj:
         r = self._report_rec(ctx)
-        return self._page(ctx, self.render.updates(r), lambda x: x)
+        return self._page(ctx, updates(self.view, r), lambda x: x)
 
     def _update(self, ctx: _Ctx) -> Obj:
         r = self._report_rec(ctx)
-        for u in self.render.updates(r):
+        for u in updates(self.view, r):
             if u["id"] == ctx.args[2]:
                 return {"data": u}
         raise _not_found()
@@ -803,7 +791,7 @@ class SandboxApp:
         rows = []
         included: list[Obj] = []
         for w in self.account.webhooks:
-            data, inc = self.render.webhook(w)
+            data, inc = webhook(self.view, w)
             rows.append(data)
             included.extend(inc)
         out = self._page(ctx, rows, lambda x: x)
@@ -820,19 +808,19 @@ class SandboxApp:
     def _webhook(self, ctx: _Ctx) -> Obj:
         for w in self.account.webhooks:
             if str(w.id) == ctx.args[0]:
-                data, inc = self.render.webhook(w)
+                data, inc = webhook(self.view, w)
                 return {"data": data, "included": inc}
         raise _not_found()
 
     def _integrations(self, ctx: _Ctx, kind: str) -> Obj:
         a = self.account
         rows = a.email_integrations if kind == "email" else a.incoming_webhooks
-        return self._page(ctx, rows, self.render.integration)
+        return self._page(ctx, rows, lambda x: integration(self.view, x))
 
     def _integration(self, ctx: _Ctx, kind: str) -> Obj:
         a = self.account
         rows = a.email_integrations if kind == "email" else a.incoming_webhooks
         for x in rows:
             if str(x.id) == ctx.args[0]:
-                return {"data": self.render.integration(x)}
+                return {"data": integration(self.view, x)}
         raise _not_found()
