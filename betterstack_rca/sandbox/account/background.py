@@ -8,8 +8,9 @@ heartbeats only have incidents further back. So an incident's neighbourhood, and
 the correlator's request count, does not change with the scale, which is exactly what the
 frugality tests and benchmarks compare.
 
-Near a scenario (±3 h around its start) at most one background incident is kept, and none
-in a group of the scenario's monitors or heartbeats.
+Near a scenario (±3 h around its start) at most one drawn incident is kept, and none in a
+group of the scenario's monitors or heartbeats; the one incident still open at the
+reference time comes on top.
 """
 
 from __future__ import annotations

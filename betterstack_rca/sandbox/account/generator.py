@@ -66,6 +66,8 @@ class Account:
         self.heartbeat_groups, self.heartbeats = generate_heartbeats(rng, ref, scale, secrets)
         self.calendars = generate_calendars(ref)
 
+        # The scenarios recast their monitors before the background incidents are drawn (which
+        # then avoid them) and plant their own incidents after those (scenarios/stage.py).
         log = IncidentLog(ref)
         stage = Stage(ref, self.monitors, self.heartbeats, self.calendars[0], secrets, log)
         self.casts = cast_all(stage)
