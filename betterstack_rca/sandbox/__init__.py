@@ -1,7 +1,9 @@
 """A faithful local fake of the Better Stack Uptime API over a generated demo account.
 
 The sandbox speaks HTTP only and imports nothing from the rest of ``betterstack_rca``, so
-it cannot share the client's mistakes. See docs/sandbox.md.
+it cannot share the client's mistakes. See docs/sandbox.md; its "Layout of the code"
+walks the folders in the order data flows: ``model`` -> ``scenarios`` -> ``account`` ->
+``render`` -> ``app`` -> the transport and the server.
 """
 
 from __future__ import annotations

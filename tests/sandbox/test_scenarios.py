@@ -10,7 +10,7 @@ import pytest
 from sandbox_support import REF
 
 from betterstack_rca.sandbox import HEADLINE_SCENARIO, SCENARIOS, Account
-from betterstack_rca.sandbox.account import HOUR
+from betterstack_rca.sandbox.model.timestamps import HOUR
 from betterstack_rca.sandbox.scenarios import RULES
 
 

@@ -1,0 +1,163 @@
+"""Monitors: the monitor object, its current status and its response times."""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_left
+
+from betterstack_rca.sandbox.model.constants import HTTP_TYPES, MONITOR_GROUP_ID_BASE, REGION_BIT
+from betterstack_rca.sandbox.model.records import MonitorRec
+from betterstack_rca.sandbox.model.timestamps import DAY, iso
+from betterstack_rca.sandbox.render.base import Obj, View
+from betterstack_rca.sandbox.scenarios.bad_deploy import (
+    LATENCY_RISE_FACTOR,
+    LATENCY_RISE_WINDOW,
+)
+from betterstack_rca.sandbox.scenarios.bad_deploy import (
+    SPEC as BAD_DEPLOY,
+)
+
+
+def monitor(v: View, m: MonitorRec) -> Obj:
+    a = v.account
+    mt = m.monitor_type
+    http = mt in HTTP_TYPES
+    maint = m.maintenance
+    attrs: Obj = {
+        "url": m.url,
+        "pronounceable_name": m.name,
+        "monitor_type": mt,
+        "monitor_group_id": str(MONITOR_GROUP_ID_BASE + m.group),
+        "last_checked_at": v.t(a.ref - (m.index * 7) % m.check_frequency, m.id),
+        "status": monitor_status(v, m),
+        "policy_id": m.policy_id,
+        "expiration_policy_id": None,
+        "team_name": a.team_name,
+        "required_keyword": m.required_keyword,
+        "verify_ssl": http,
+        "check_frequency": m.check_frequency,
+        "call": m.policy_id is None and m.index % 3 == 0,
+        "sms": m.policy_id is None and m.index % 4 == 0,
+        "email": True,
+        "push": True,
+        "critical_alert": False,
+        "team_wait": None if m.index % 5 else 180,
+        "http_method": m.http_method,
+        "request_timeout": m.request_timeout,
+        "recovery_period": 180 if m.index % 2 else 0,
+        "request_headers": [
+            {"id": str(9_000_000 + m.index * 4 + k), "name": n, "value": v}
+            for k, (n, v) in enumerate(m.headers)
+        ],
+        "request_body": "",
+        "auth_username": m.auth[0] if m.auth else None,
+        "auth_password": m.auth[1] if m.auth else None,
+        "follow_redirects": http,
+        "remember_cookies": False,
+        "paused": m.paused_at is not None,
+        "paused_at": v.t(m.paused_at),
+        "created_at": v.t(m.created, m.id),
+        "updated_at": v.t(m.updated, m.id + 1),
+        "ssl_expiration": m.ssl_expiration if http else None,
+        "domain_expiration": m.domain_expiration if http else None,
+        "regions": list(m.regions),
+        "ip_version": None,
+        "maintenance_from": maint[0] if maint else None,
+        "maintenance_to": maint[1] if maint else None,
+        "maintenance_timezone": maint[2] if maint else None,
+        "maintenance_days": list(maint[3]) if maint else None,
+        "port": m.port,
+        "confirmation_period": m.confirmation_period,
+        "expected_status_codes": [200] if mt == "expected_status_code" else [],
+    }
+    policy = {"id": str(m.policy_id), "type": "policy"} if m.policy_id else None
+    return {
+        "id": str(m.id),
+        "type": "monitor",
+        "attributes": attrs,
+        "relationships": {"policy": {"data": policy}},
+    }
+
+
+def monitor_status(v: View, m: MonitorRec) -> str:
+    """paused, down (an incident is open), maintenance (inside its window) or up."""
+    if m.paused_at is not None:
+        return "paused"
+    if m.index in v.open_sources():
+        return "down"
+    if m.maintenance is not None and in_maintenance(m, v.account.ref):
+        return "maintenance"
+    return "up"
+
+
+def in_maintenance(m: MonitorRec, t: int) -> bool:
+    """Whether ``t`` falls inside the monitor's weekly maintenance window (UTC)."""
+    if m.maintenance is None:
+        return False
+    f, to, _tz, days = m.maintenance
+    day = ("thu", "fri", "sat", "sun", "mon", "tue", "wed")[(t // DAY) % 7]
+    sec = t % DAY
+
+    def s(x: str) -> int:
+        h, mi, se = (int(p) for p in x.split(":"))
+        return h * 3600 + mi * 60 + se
+
+    lo, hi = s(f), s(to)
+    inside = lo <= sec < hi if lo <= hi else (sec >= lo or sec < hi)
+    return inside and day in days
+
+
+def response_times(v: View, m: MonitorRec) -> Obj:
+    """Every 5 min over the 24 h before the reference time, per region; checks during an
+    incident (from 2 min before it) take the full request timeout."""
+    a = v.account
+    rng = random.Random(a.seed * 1_000_003 + m.id)
+    end = a.ref - a.ref % 300
+    points = [end - 300 * k for k in range(287, -1, -1)]
+    incidents = []
+    idx = a.incidents_of_source(m.index)
+    for i in idx[bisect_left(idx, a.index_range(a.ref - 2 * DAY, None)[0]) :]:
+        s = a.starts[i]
+        d = a.durs[i]
+        e = a.ref if d < 0 else s + d
+        mask = a.regs[i]
+        incidents.append((s - 120, e, mask))
+    # The bad_deploy scenario's monitor gets slower and slower before its incident starts.
+    deploy = None
+    sc = a.scenarios.get(BAD_DEPLOY.key)
+    if sc is not None and sc.monitor_id == str(m.id):
+        deploy = a.ref - BAD_DEPLOY.starts_before_reference
+    regions = []
+    for region in m.regions:
+        base = 0.12 + 0.25 * rng.random() + {"us": 0.0, "eu": 0.05, "as": 0.2, "au": 0.25}[region]
+        rows = []
+        for at in points:
+            f = 1.0 + 0.15 * rng.random()
+            rt = base * f
+            if deploy is not None and deploy - LATENCY_RISE_WINDOW <= at < deploy:
+                since = at - (deploy - LATENCY_RISE_WINDOW)
+                rt = rt * (1 + LATENCY_RISE_FACTOR * since / LATENCY_RISE_WINDOW)
+            for s, e, mask in incidents:
+                if s <= at <= e and (mask == 0 or mask & REGION_BIT[region]):
+                    rt = float(m.request_timeout)
+                    break
+            dns = round(0.004 + 0.01 * rng.random(), 5)
+            conn = round(0.01 + 0.03 * rng.random(), 5)
+            tls = round(0.02 + 0.04 * rng.random(), 5)
+            rt = round(max(rt, dns + conn + tls + 0.001), 5)
+            rows.append(
+                {
+                    "at": iso(at),
+                    "response_time": rt,
+                    "name_lookup_time": dns,
+                    "connection_time": conn,
+                    "tls_handshake_time": tls,
+                    "data_transfer_time": round(rt - dns - conn - tls, 5),
+                }
+            )
+        regions.append({"region": region, "response_times": rows})
+    return {
+        "id": str(m.id),
+        "type": "monitor_response_times",
+        "attributes": {"regions": regions},
+    }
