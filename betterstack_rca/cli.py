@@ -27,7 +27,7 @@ from typing import Any, NoReturn, TextIO
 
 from dateutil import parser as dateparser
 
-from betterstack_rca._config import MissingTokenError
+from betterstack_rca._core.config import MissingTokenError
 from betterstack_rca._version import __version__
 from betterstack_rca.client import BetterStack
 from betterstack_rca.errors import (

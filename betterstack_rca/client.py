@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 import httpx
 
-from betterstack_rca import _transport
-from betterstack_rca._config import (
+from betterstack_rca._core.config import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RPS,
@@ -22,9 +21,17 @@ from betterstack_rca._config import (
     DEFAULT_TIMEOUT,
     ClientConfig,
 )
-from betterstack_rca._endpoints import AsyncExecutor, E, SyncExecutor
-from betterstack_rca._http import mask_token
-from betterstack_rca._run import run_sync
+from betterstack_rca._core.endpoints import AsyncExecutor, E, SyncExecutor
+from betterstack_rca._core.http import mask_token
+from betterstack_rca._core.run import run_sync
+from betterstack_rca._core.transport import (
+    AsyncSender,
+    RequestStats,
+    SyncSender,
+    ThreadedSender,
+    async_read_only_transport,
+    read_only_transport,
+)
 from betterstack_rca.errors import BetterStackError
 from betterstack_rca.rca.bundle import IncidentBundle
 from betterstack_rca.rca.collector import collect
@@ -143,10 +150,10 @@ class BetterStack(_Facade[SyncExecutor]):
             retry_after_cap=retry_after_cap,
         )
         self._http = httpx.Client(
-            transport=_transport.read_only_transport(transport),
+            transport=read_only_transport(transport),
             **config.httpx_options(),
         )
-        self._sender = _transport.SyncSender(self._http, **config.sender_options())
+        self._sender = SyncSender(self._http, **config.sender_options())
         self._attach(SyncExecutor(self._sender.get, config.team_name))
 
     @classmethod
@@ -182,7 +189,7 @@ class BetterStack(_Facade[SyncExecutor]):
         return client
 
     @property
-    def stats(self) -> _transport.RequestStats:
+    def stats(self) -> RequestStats:
         """Requests, retries and 429s of this client so far."""
         return self._sender.stats
 
@@ -206,7 +213,7 @@ class BetterStack(_Facade[SyncExecutor]):
         pool = concurrent.futures.ThreadPoolExecutor(
             self._config.max_concurrency, thread_name_prefix="betterstack-rca"
         )
-        threaded = _transport.ThreadedSender(self._sender, pool)
+        threaded = ThreadedSender(self._sender, pool)
         api: ResourceSet[AsyncExecutor] = ResourceSet()
         api._attach(
             AsyncExecutor(threaded.get, self._config.team_name, self._config.max_concurrency)
@@ -265,10 +272,10 @@ class AsyncBetterStack(_Facade[AsyncExecutor]):
             retry_after_cap=retry_after_cap,
         )
         self._http = httpx.AsyncClient(
-            transport=_transport.async_read_only_transport(transport),
+            transport=async_read_only_transport(transport),
             **config.httpx_options(),
         )
-        self._sender = _transport.AsyncSender(self._http, **config.sender_options())
+        self._sender = AsyncSender(self._http, **config.sender_options())
         self._attach(AsyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
 
     @classmethod
@@ -298,7 +305,7 @@ class AsyncBetterStack(_Facade[AsyncExecutor]):
         return client
 
     @property
-    def stats(self) -> _transport.RequestStats:
+    def stats(self) -> RequestStats:
         """Requests, retries and 429s of this client so far."""
         return self._sender.stats
 

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
-from betterstack_rca._endpoints import AsyncExecutor
-from betterstack_rca._transport import track_requests
+from betterstack_rca._core.endpoints import AsyncExecutor
+from betterstack_rca._core.transport import track_requests
 from betterstack_rca.errors import APIStatusError, APITimeoutError, BetterStackError
 from betterstack_rca.models import (
     EscalationStep,

@@ -1,7 +1,7 @@
 """Request and response rules shared by the sync and async senders. No I/O happens here.
 
 Everything that decides *what* goes over the wire and *what an answer means* lives in this
-module, so the two I/O shells in `_transport.py` stay thin and cannot disagree.
+module, so the two I/O shells in `transport.py` stay thin and cannot disagree.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A sender turns `(path or absolute URL, params)` into a decoded `RawResponse`, or raises a typed
 error. It paces every request through one token bucket per client, bounds requests in flight,
 retries what is worth retrying (tenacity), honours `Retry-After` up to a cap, and reads bodies
-with a size limit. What the answer *means* is decided in `_http.py`.
+with a size limit. What the answer *means* is decided in `http.py`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import tenacity
 
-from betterstack_rca import _http
+from betterstack_rca._core import http
 from betterstack_rca.errors import (
     APIConnectionError,
     APIError,
@@ -194,7 +194,7 @@ class _SenderCore:
         max_retries: int,
         retry_after_cap: float,
         bucket: TokenBucket,
-        max_response_bytes: int = _http.DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_bytes: int = http.DEFAULT_MAX_RESPONSE_BYTES,
         backoff_base: float = 0.5,
         backoff_max: float = 8.0,
         retry_after_margin: float = 0.05,
@@ -204,7 +204,7 @@ class _SenderCore:
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries!r}")
         self.base_url = base_url
-        self.origin = _http.Origin.of(base_url)
+        self.origin = http.Origin.of(base_url)
         self._token = token
         self.max_retries = max_retries
         self.retry_after_cap = retry_after_cap
@@ -228,12 +228,12 @@ class _SenderCore:
         never sent anywhere else (published pagination examples point at foreign hosts).
         """
         if target.startswith(("http://", "https://")):
-            if _http.Origin.of(target) != self.origin:
+            if http.Origin.of(target) != self.origin:
                 raise ResponseParseError(
                     "refused to follow a link to another host "
-                    f"({_http.Origin.of(target).host or '?'}); the token only goes to "
+                    f"({http.Origin.of(target).host or '?'}); the token only goes to "
                     f"{self.origin.host}",
-                    path=_http.path_of(target),
+                    path=http.path_of(target),
                 )
         else:
             if not target.startswith("/"):
@@ -245,12 +245,12 @@ class _SenderCore:
                 url = url.copy_merge_params(dict(params))
         except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
             raise ResponseParseError(
-                f"malformed URL ({type(exc).__name__})", path=_http.path_of(target)
+                f"malformed URL ({type(exc).__name__})", path=http.path_of(target)
             ) from None
         return url
 
     def build(self, client_build: Callable[..., httpx.Request], url: httpx.URL) -> httpx.Request:
-        _http.ensure_read_only("GET", url.path)
+        http.ensure_read_only("GET", url.path)
         return client_build("GET", url)
 
     # retry policy (tenacity hooks)
@@ -258,7 +258,7 @@ class _SenderCore:
     def should_retry(self, exc: BaseException) -> bool:
         if isinstance(exc, (APITimeoutError, APIConnectionError)):
             return True
-        if isinstance(exc, APIStatusError) and _http.is_retryable_status(exc.status_code):
+        if isinstance(exc, APIStatusError) and http.is_retryable_status(exc.status_code):
             return exc.retry_after is None or exc.retry_after <= self.retry_after_cap
         return False
 
@@ -314,13 +314,13 @@ class _SenderCore:
                 path=path,
             )
 
-    def finish(self, response: httpx.Response, content: bytes) -> _http.RawResponse:
+    def finish(self, response: httpx.Response, content: bytes) -> http.RawResponse:
         """Turn a complete answer into a `RawResponse` or the typed error it stands for."""
         path = response.request.url.path
         headers = response.headers
         logger.debug("GET %s -> %d (%d bytes)", path, response.status_code, len(content))
         if not 200 <= response.status_code < 300:
-            error = _http.error_for_status(
+            error = http.error_for_status(
                 status_code=response.status_code,
                 content=content,
                 headers=headers,
@@ -333,8 +333,8 @@ class _SenderCore:
                 self._count("rate_limited")
                 self.bucket.penalize(error.retry_after)
             raise error
-        body = _http.decode_json(content, headers=headers, method="GET", path=path)
-        return _http.RawResponse(
+        body = http.decode_json(content, headers=headers, method="GET", path=path)
+        return http.RawResponse(
             body=body,
             status_code=response.status_code,
             url=str(response.request.url),
@@ -369,7 +369,7 @@ class SyncSender(_SenderCore):
         params: Params | None = None,
         *,
         cancel: threading.Event | None = None,
-    ) -> _http.RawResponse:
+    ) -> http.RawResponse:
         """GET with pacing and retries. `cancel`, once set, ends waiting and retrying at once
         (a bundle whose deadline passed stops its background requests this way)."""
         request = self.build(self._client.build_request, self.url_for(target, params))
@@ -406,7 +406,7 @@ class SyncSender(_SenderCore):
         request: httpx.Request,
         sleep: Callable[[float], None] | None = None,
         cancel: threading.Event | None = None,
-    ) -> _http.RawResponse:
+    ) -> http.RawResponse:
         with self._slots:
             self._pace(sleep)
             if cancel is not None and cancel.is_set():
@@ -455,7 +455,7 @@ class AsyncSender(_SenderCore):
         self._slots: asyncio.Semaphore | None = None
         self._sleep = sleep
 
-    async def get(self, target: str, params: Params | None = None) -> _http.RawResponse:
+    async def get(self, target: str, params: Params | None = None) -> http.RawResponse:
         request = self.build(self._client.build_request, self.url_for(target, params))
         retrying = tenacity.AsyncRetrying(
             stop=self.stop(),
@@ -480,7 +480,7 @@ class AsyncSender(_SenderCore):
             if self.bucket.generation == generation:
                 return
 
-    async def _attempt(self, request: httpx.Request) -> _http.RawResponse:
+    async def _attempt(self, request: httpx.Request) -> http.RawResponse:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.max_concurrency)
         async with self._slots:
@@ -525,7 +525,7 @@ class ThreadedSender:
         self.cancelled = threading.Event()
         """Set it when the caller stops waiting: queued and retrying requests give up."""
 
-    async def get(self, target: str, params: Params | None = None) -> _http.RawResponse:
+    async def get(self, target: str, params: Params | None = None) -> http.RawResponse:
         loop = asyncio.get_running_loop()
         ctx = contextvars.copy_context()
         call = functools.partial(self._sender.get, target, params, cancel=self.cancelled)
@@ -542,7 +542,7 @@ class _ReadOnlyTransport(httpx.BaseTransport):
         self._inner = inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        _http.ensure_read_only(request.method, request.url.path)
+        http.ensure_read_only(request.method, request.url.path)
         return self._inner.handle_request(request)
 
     def close(self) -> None:
@@ -554,7 +554,7 @@ class _AsyncReadOnlyTransport(httpx.AsyncBaseTransport):
         self._inner = inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        _http.ensure_read_only(request.method, request.url.path)
+        http.ensure_read_only(request.method, request.url.path)
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
