@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from betterstack_rca._core.transport import TokenBucket
+from betterstack_rca._core.pacing import TokenBucket
 
 
 def test_burst_goes_at_once_then_requests_are_spaced_by_the_rate() -> None:
