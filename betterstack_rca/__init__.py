@@ -1,7 +1,7 @@
 """betterstack-rca: a read-only Better Stack Uptime client that assembles incident bundles."""
 
-from betterstack_rca._config import MissingTokenError
-from betterstack_rca._transport import RequestStats
+from betterstack_rca._core.config import MissingTokenError
+from betterstack_rca._core.transport import RequestStats
 from betterstack_rca._version import __version__
 from betterstack_rca.client import AsyncBetterStack, BetterStack, NoIncidentInEventError
 from betterstack_rca.errors import (

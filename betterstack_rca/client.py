@@ -1,7 +1,7 @@
 """The two clients: `BetterStack` (blocking) and `AsyncBetterStack` (asyncio).
 
-Both are thin shells over the same configuration, request rules, resources and collector;
-only the I/O differs.
+Both are thin shells over one base (`_BaseClient`, as httpx does with `BaseClient`): the
+same arguments, configuration, request rules, resources and collector; only the I/O differs.
 """
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from betterstack_rca import _transport
-from betterstack_rca._config import (
+from betterstack_rca._core.config import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RPS,
@@ -22,9 +21,17 @@ from betterstack_rca._config import (
     DEFAULT_TIMEOUT,
     ClientConfig,
 )
-from betterstack_rca._endpoints import AsyncExecutor, E, SyncExecutor
-from betterstack_rca._http import mask_token
-from betterstack_rca._run import run_sync
+from betterstack_rca._core.endpoints import AsyncExecutor, E, SyncExecutor
+from betterstack_rca._core.http import mask_token
+from betterstack_rca._core.run import run_sync
+from betterstack_rca._core.transport import (
+    AsyncSender,
+    RequestStats,
+    SyncSender,
+    ThreadedSender,
+    async_read_only_transport,
+    read_only_transport,
+)
 from betterstack_rca.errors import BetterStackError
 from betterstack_rca.rca.bundle import IncidentBundle
 from betterstack_rca.rca.collector import collect
@@ -36,34 +43,6 @@ if TYPE_CHECKING:
     from betterstack_rca.sandbox import Faults, Sandbox
 
 __all__ = ["AsyncBetterStack", "BetterStack"]
-
-
-class _Facade(ResourceSet[E], Generic[E]):
-    _config: ClientConfig
-    _sandbox: Sandbox | None = None
-
-    def __repr__(self) -> str:
-        team = f", team_name={self._config.team_name!r}" if self._config.team_name else ""
-        sandbox = ", sandbox" if self._sandbox is not None else ""
-        return (
-            f"{type(self).__name__}(base_url={self._config.base_url!r}{team}, "
-            f"token={mask_token(self._config.token)!r}{sandbox})"
-        )
-
-    __str__ = __repr__
-
-    @property
-    def base_url(self) -> str:
-        return self._config.base_url
-
-    @property
-    def team_name(self) -> str | None:
-        return self._config.team_name
-
-    @property
-    def sandbox_account(self) -> Sandbox | None:
-        """The built-in demo account behind a `.sandbox()` client (its scenarios, secrets)."""
-        return self._sandbox
 
 
 class NoIncidentInEventError(BetterStackError):
@@ -88,34 +67,20 @@ def _event_incident_id(event: WebhookEvent) -> str:
 #: and tests down. Pass max_rps= to pace it like the real API (benchmarks do).
 SANDBOX_MAX_RPS = 1000.0
 
-
-def _sandbox_parts(
-    *,
-    seed: int,
-    scale: int,
-    reference_time: Any,
-    faults: Faults | None,
-    sandbox: Sandbox | None,
-    options: dict[str, Any],
-) -> Sandbox:
-    from betterstack_rca.sandbox import Sandbox
-
-    if sandbox is None:
-        sandbox = Sandbox(seed=seed, scale=scale, reference_time=reference_time, faults=faults)
-    elif faults is not None:
-        raise ValueError("pass faults= to Sandbox(...) when you hand over an existing sandbox")
-    options.setdefault("max_rps", SANDBOX_MAX_RPS)
-    return sandbox
+_Transport = TypeVar("_Transport", httpx.BaseTransport, httpx.AsyncBaseTransport)
+_Client = TypeVar("_Client", bound="_BaseClient[Any, Any]")
 
 
-class BetterStack(_Facade[SyncExecutor]):
-    """Blocking, thread-safe, read-only Better Stack Uptime client.
+class _BaseClient(ResourceSet[E], Generic[E, _Transport]):
+    """What both clients share: their arguments, configuration, resources, sandbox and repr.
 
-    ``BetterStack()`` reads the token from ``BETTERSTACK_API_TOKEN`` (and the base URL and
-    team from ``BETTERSTACK_BASE_URL`` / ``BETTERSTACK_TEAM``). Every request is a GET,
-    paced (``max_rps``, shared by all threads), retried on 408/429/5xx/connection errors
-    (``max_retries``), and honours ``Retry-After`` up to ``retry_after_cap`` seconds.
+    A twin only chooses its httpx client, its sender and its executor (`_connect`), and adds
+    what differs between blocking and awaitable I/O (`get_json`, `bundle`, closing).
     """
+
+    _config: ClientConfig
+    _sender: SyncSender | AsyncSender
+    _sandbox: Sandbox | None = None
 
     def __init__(
         self,
@@ -129,7 +94,7 @@ class BetterStack(_Facade[SyncExecutor]):
         burst: int | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP,
-        transport: httpx.BaseTransport | None = None,
+        transport: _Transport | None = None,
     ) -> None:
         self._config = config = ClientConfig.resolve(
             token,
@@ -142,16 +107,15 @@ class BetterStack(_Facade[SyncExecutor]):
             max_concurrency=max_concurrency,
             retry_after_cap=retry_after_cap,
         )
-        self._http = httpx.Client(
-            transport=_transport.read_only_transport(transport),
-            **config.httpx_options(),
-        )
-        self._sender = _transport.SyncSender(self._http, **config.sender_options())
-        self._attach(SyncExecutor(self._sender.get, config.team_name))
+        self._connect(config, transport)
+
+    def _connect(self, config: ClientConfig, transport: _Transport | None) -> None:
+        """Open the httpx client and the sender, and attach the resources to them."""
+        raise NotImplementedError
 
     @classmethod
     def sandbox(
-        cls,
+        cls: type[_Client],
         *,
         seed: int = 0,
         scale: int = 1,
@@ -159,7 +123,7 @@ class BetterStack(_Facade[SyncExecutor]):
         faults: Faults | None = None,
         sandbox: Sandbox | None = None,
         **options: Any,
-    ) -> BetterStack:
+    ) -> _Client:
         """A client over the built-in demo account: no token, no network.
 
         The account is generated from ``seed`` around ``reference_time`` (default: now) and
@@ -167,24 +131,66 @@ class BetterStack(_Facade[SyncExecutor]):
         ``sandbox=`` to reuse an existing `Sandbox` (its account, faults and counters). Other
         options go to the constructor; ``max_rps`` defaults to 1000 here (in-process).
         """
-        sandbox = _sandbox_parts(
-            seed=seed,
-            scale=scale,
-            reference_time=reference_time,
-            faults=faults,
-            sandbox=sandbox,
-            options=options,
-        )
+        from betterstack_rca.sandbox import Sandbox
+
+        if sandbox is None:
+            sandbox = Sandbox(seed=seed, scale=scale, reference_time=reference_time, faults=faults)
+        elif faults is not None:
+            raise ValueError("pass faults= to Sandbox(...) when you hand over an existing sandbox")
+        options.setdefault("max_rps", SANDBOX_MAX_RPS)
         client = cls(
             sandbox.token, base_url=sandbox.base_url, transport=sandbox.transport(), **options
         )
         client._sandbox = sandbox
         return client
 
+    def __repr__(self) -> str:
+        team = f", team_name={self._config.team_name!r}" if self._config.team_name else ""
+        sandbox = ", sandbox" if self._sandbox is not None else ""
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}{team}, "
+            f"token={mask_token(self._config.token)!r}{sandbox})"
+        )
+
+    __str__ = __repr__
+
     @property
-    def stats(self) -> _transport.RequestStats:
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def team_name(self) -> str | None:
+        return self._config.team_name
+
+    @property
+    def sandbox_account(self) -> Sandbox | None:
+        """The built-in demo account behind a `.sandbox()` client (its scenarios, secrets)."""
+        return self._sandbox
+
+    @property
+    def stats(self) -> RequestStats:
         """Requests, retries and 429s of this client so far."""
         return self._sender.stats
+
+
+class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
+    """Blocking, thread-safe, read-only Better Stack Uptime client.
+
+    ``BetterStack()`` reads the token from ``BETTERSTACK_API_TOKEN`` (and the base URL and
+    team from ``BETTERSTACK_BASE_URL`` / ``BETTERSTACK_TEAM``). Every request is a GET,
+    paced (``max_rps``, shared by all threads), retried on 408/429/5xx/connection errors
+    (``max_retries``), and honours ``Retry-After`` up to ``retry_after_cap`` seconds.
+    """
+
+    _http: httpx.Client
+    _sender: SyncSender
+
+    def _connect(self, config: ClientConfig, transport: httpx.BaseTransport | None) -> None:
+        self._http = httpx.Client(
+            transport=read_only_transport(transport), **config.httpx_options()
+        )
+        self._sender = SyncSender(self._http, **config.sender_options())
+        self._attach(SyncExecutor(self._sender.get, config.team_name))
 
     def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET any API path (e.g. ``"/api/v2/monitors"``) and return its decoded JSON.
@@ -206,7 +212,7 @@ class BetterStack(_Facade[SyncExecutor]):
         pool = concurrent.futures.ThreadPoolExecutor(
             self._config.max_concurrency, thread_name_prefix="betterstack-rca"
         )
-        threaded = _transport.ThreadedSender(self._sender, pool)
+        threaded = ThreadedSender(self._sender, pool)
         api: ResourceSet[AsyncExecutor] = ResourceSet()
         api._attach(
             AsyncExecutor(threaded.get, self._config.team_name, self._config.max_concurrency)
@@ -236,71 +242,18 @@ class BetterStack(_Facade[SyncExecutor]):
         self.close()
 
 
-class AsyncBetterStack(_Facade[AsyncExecutor]):
+class AsyncBetterStack(_BaseClient[AsyncExecutor, httpx.AsyncBaseTransport]):
     """The asyncio twin of `BetterStack`: same arguments, awaitable reads, async paginators."""
 
-    def __init__(
-        self,
-        token: str | None = None,
-        *,
-        base_url: str | None = None,
-        team_name: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        max_rps: float = DEFAULT_MAX_RPS,
-        burst: int | None = None,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self._config = config = ClientConfig.resolve(
-            token,
-            base_url=base_url,
-            team_name=team_name,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_rps=max_rps,
-            burst=burst,
-            max_concurrency=max_concurrency,
-            retry_after_cap=retry_after_cap,
-        )
+    _http: httpx.AsyncClient
+    _sender: AsyncSender
+
+    def _connect(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None) -> None:
         self._http = httpx.AsyncClient(
-            transport=_transport.async_read_only_transport(transport),
-            **config.httpx_options(),
+            transport=async_read_only_transport(transport), **config.httpx_options()
         )
-        self._sender = _transport.AsyncSender(self._http, **config.sender_options())
+        self._sender = AsyncSender(self._http, **config.sender_options())
         self._attach(AsyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
-
-    @classmethod
-    def sandbox(
-        cls,
-        *,
-        seed: int = 0,
-        scale: int = 1,
-        reference_time: Any = None,
-        faults: Faults | None = None,
-        sandbox: Sandbox | None = None,
-        **options: Any,
-    ) -> AsyncBetterStack:
-        """An async client over the built-in demo account (see `BetterStack.sandbox`)."""
-        sandbox = _sandbox_parts(
-            seed=seed,
-            scale=scale,
-            reference_time=reference_time,
-            faults=faults,
-            sandbox=sandbox,
-            options=options,
-        )
-        client = cls(
-            sandbox.token, base_url=sandbox.base_url, transport=sandbox.transport(), **options
-        )
-        client._sandbox = sandbox
-        return client
-
-    @property
-    def stats(self) -> _transport.RequestStats:
-        """Requests, retries and 429s of this client so far."""
-        return self._sender.stats
 
     async def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET any API path and return its decoded JSON (see `BetterStack.get_json`)."""

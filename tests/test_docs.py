@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from betterstack_rca._endpoints import _Endpoint, _PagedEndpoint
+from betterstack_rca._core.endpoints import _Endpoint, _PagedEndpoint
 from betterstack_rca.rca import bundle as bundle_module
 from betterstack_rca.rca.findings import RULE_ORDER
 from betterstack_rca.rca.options import BundleOptions

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeAlias
 
-from betterstack_rca._config import MissingTokenError
+from betterstack_rca._core.config import MissingTokenError
 from betterstack_rca.client import BetterStack
 from betterstack_rca.errors import (
     AuthenticationError,

@@ -194,6 +194,7 @@ class IncidentBundle(_Model):
 
     def to_markdown(self, max_chars: int | None = None) -> str:
         """Markdown for people and LLMs: most important first, never above `max_chars`."""
+        # late: the renderer depends on this model, not the other way round
         from betterstack_rca.rca.render import render_markdown
 
         return render_markdown(self, max_chars=max_chars)

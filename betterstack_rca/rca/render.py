@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from betterstack_rca.rca.bundle import IncidentBundle
+from betterstack_rca.rca.bundle import IncidentBundle
 
 
 def _t(at: datetime | None) -> str:

@@ -1,13 +1,13 @@
 """Resource families: one short method per Better Stack read endpoint.
 
-Each method is defined once (see `betterstack_rca._endpoints`) and serves both clients.
+Each method is defined once (see `betterstack_rca._core.endpoints`) and serves both clients.
 """
 
 from __future__ import annotations
 
 from typing import Generic
 
-from betterstack_rca._endpoints import E
+from betterstack_rca._core.endpoints import E
 from betterstack_rca.resources.heartbeats import HeartbeatGroups, Heartbeats
 from betterstack_rca.resources.incidents import Incidents
 from betterstack_rca.resources.integrations import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from betterstack_rca._endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.pagination import PagedCall
 from betterstack_rca.models import Availability, Heartbeat, HeartbeatGroup, parse_many, parse_one
-from betterstack_rca.pagination import PagedCall
 from betterstack_rca.resources._params import ident
 from betterstack_rca.resources.monitors import DateLike, availability_params
 

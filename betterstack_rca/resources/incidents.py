@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 
-from betterstack_rca._endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.pagination import PagedCall
 from betterstack_rca.models import (
     Incident,
     IncidentComment,
@@ -16,7 +17,6 @@ from betterstack_rca.models import (
     parse_one,
     parse_timeline,
 )
-from betterstack_rca.pagination import PagedCall
 from betterstack_rca.resources._params import day, flag, ident, query, to_datetime
 
 DateLike = date | datetime | str

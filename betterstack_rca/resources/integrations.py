@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from betterstack_rca._endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.pagination import PagedCall
 from betterstack_rca.models import (
     EmailIntegration,
     IncomingWebhook,
@@ -12,7 +13,6 @@ from betterstack_rca.models import (
     parse_many,
     parse_one,
 )
-from betterstack_rca.pagination import PagedCall
 from betterstack_rca.resources._params import ident
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 
-from betterstack_rca._endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.pagination import PagedCall
 from betterstack_rca.models import (
     Availability,
     Monitor,
@@ -14,7 +15,6 @@ from betterstack_rca.models import (
     parse_many,
     parse_one,
 )
-from betterstack_rca.pagination import PagedCall
 from betterstack_rca.resources._params import day, ident, query, text
 
 DateLike = date | datetime | str

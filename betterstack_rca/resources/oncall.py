@@ -6,7 +6,8 @@ import builtins
 from datetime import date, datetime
 from functools import partial
 
-from betterstack_rca._endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.pagination import PagedCall
 from betterstack_rca.models import (
     OnCallCalendar,
     OnCallEvent,
@@ -16,7 +17,6 @@ from betterstack_rca.models import (
     parse_one,
     parse_rotation,
 )
-from betterstack_rca.pagination import PagedCall
 from betterstack_rca.resources._params import ident, instant, query
 
 

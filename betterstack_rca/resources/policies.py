@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from betterstack_rca._endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.endpoints import Call, E, Resource, endpoint, paged
+from betterstack_rca._core.pagination import PagedCall
 from betterstack_rca.models import Metadata, Policy, Severity, parse_many, parse_one
-from betterstack_rca.pagination import PagedCall
 from betterstack_rca.resources._params import ident, query, text
 
 #: Owner types the metadata endpoint documents (others are passed through as given).

@@ -15,7 +15,7 @@ from betterstack_rca import (
     MissingTokenError,
     ReadOnlyError,
 )
-from betterstack_rca._http import ensure_read_only
+from betterstack_rca._core.http import ensure_read_only
 
 from .helpers import TOKEN, Recorder, async_client, json_response, sync_client
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from betterstack_rca._transport import TokenBucket
+from betterstack_rca._core.pacing import TokenBucket
 
 
 def test_burst_goes_at_once_then_requests_are_spaced_by_the_rate() -> None:
@@ -69,7 +69,7 @@ def test_headroom_holds_back_part_of_the_burst() -> None:
 
 
 def test_a_request_booked_before_a_429_books_again() -> None:
-    from betterstack_rca._transport import SyncSender
+    from betterstack_rca._core.transport import SyncSender
 
     clock = [0.0]
     bucket = TokenBucket(10.0, 1, clock=lambda: clock[0])

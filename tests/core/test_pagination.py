@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from betterstack_rca import ResponseParseError
-from betterstack_rca.pagination import AsyncPaginator, PagedCall, SyncPaginator
+from betterstack_rca._core.pagination import AsyncPaginator, PagedCall, SyncPaginator
 
 from .helpers import BASE, Recorder, async_client, json_response, sync_client
 

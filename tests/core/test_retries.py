@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from betterstack_rca import APIStatusError, BadRequestError, RateLimitError, ServerError
-from betterstack_rca._http import parse_retry_after
+from betterstack_rca._core.http import parse_retry_after
 
 from .helpers import TOKEN, Recorder, json_response, sync_client
 
@@ -171,7 +171,7 @@ def test_retry_is_logged_at_debug_without_the_token(caplog: pytest.LogCaptureFix
 
 def test_after_429_the_client_slows_down_and_recovers() -> None:
     clock = [0.0]
-    from betterstack_rca._transport import TokenBucket
+    from betterstack_rca._core.pacing import TokenBucket
 
     bucket = TokenBucket(8.0, 1, clock=lambda: clock[0], cooldown=10.0)
     assert bucket.rate == pytest.approx(8.0)
@@ -184,7 +184,7 @@ def test_after_429_the_client_slows_down_and_recovers() -> None:
 
 
 def test_retry_after_blocks_every_request_of_the_client() -> None:
-    from betterstack_rca._transport import TokenBucket
+    from betterstack_rca._core.pacing import TokenBucket
 
     clock = [100.0]
     bucket = TokenBucket(100.0, 10, clock=lambda: clock[0])

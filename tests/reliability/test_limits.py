@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from betterstack_rca import AsyncBetterStack, BetterStack, ResponseParseError
-from betterstack_rca.pagination import DEFAULT_MAX_PAGES
+from betterstack_rca._core.pagination import DEFAULT_MAX_PAGES
 
 from .support import REF, headline_id, run_bounded, sandbox_client
 

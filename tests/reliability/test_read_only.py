@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from betterstack_rca import AsyncBetterStack, BetterStack, ReadOnlyError, cli
-from betterstack_rca._http import ensure_read_only
+from betterstack_rca._core.http import ensure_read_only
 from betterstack_rca.cli import _common
 
 from .support import REF, headline_id, sandbox_client

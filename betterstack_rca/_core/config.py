@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from betterstack_rca._http import DEFAULT_BASE_URL, USER_AGENT, mask_token, normalise_base_url
-from betterstack_rca._transport import TokenBucket
+from betterstack_rca._core.http import DEFAULT_BASE_URL, USER_AGENT, mask_token, normalise_base_url
+from betterstack_rca._core.pacing import TokenBucket
 from betterstack_rca.errors import BetterStackError
 
 TOKEN_ENV = "BETTERSTACK_API_TOKEN"

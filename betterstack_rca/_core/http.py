@@ -1,7 +1,7 @@
 """Request and response rules shared by the sync and async senders. No I/O happens here.
 
 Everything that decides *what* goes over the wire and *what an answer means* lives in this
-module, so the two I/O shells in `_transport.py` stay thin and cannot disagree.
+module, so the two I/O shells in `transport.py` stay thin and cannot disagree.
 """
 
 from __future__ import annotations
@@ -37,12 +37,6 @@ USER_AGENT = f"betterstack-rca/{__version__} (read-only)"
 
 #: The only method this library ever sends.
 ALLOWED_METHOD = "GET"
-
-#: Statuses worth another try: request timeout, rate limit, and every server error.
-RETRYABLE_STATUSES = frozenset({408, 429})
-
-#: Largest response body we read before giving up (a page of 250 monitors is ~1 MB).
-DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 _SENSITIVE_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
@@ -119,6 +113,37 @@ def path_of(url: str | httpx.URL) -> str:
     except ValueError:
         return "?"
     return path if len(path) <= 200 else path[:200] + "…"
+
+
+def request_url(
+    target: str, params: Mapping[str, str] | None, *, base_url: str, origin: Origin
+) -> httpx.URL:
+    """An absolute URL for a path (joined to the base URL) or an absolute link.
+
+    An absolute link must share the base URL's scheme, host and port: the token is
+    never sent anywhere else (published pagination examples point at foreign hosts).
+    """
+    if target.startswith(("http://", "https://")):
+        if Origin.of(target) != origin:
+            raise ResponseParseError(
+                "refused to follow a link to another host "
+                f"({Origin.of(target).host or '?'}); the token only goes to "
+                f"{origin.host}",
+                path=path_of(target),
+            )
+    else:
+        if not target.startswith("/"):
+            target = "/" + target
+        target = base_url + target
+    try:
+        url = httpx.URL(target)
+        if params:
+            url = url.copy_merge_params(dict(params))
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+        raise ResponseParseError(
+            f"malformed URL ({type(exc).__name__})", path=path_of(target)
+        ) from None
+    return url
 
 
 @dataclass
@@ -256,10 +281,6 @@ def error_for_status(
         body=body,
         retry_after=retry_after,
     )
-
-
-def is_retryable_status(status_code: int) -> bool:
-    return status_code in RETRYABLE_STATUSES or status_code >= 500
 
 
 # --- Success bodies --------------------------------------------------------------------------

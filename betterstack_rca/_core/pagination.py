@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from betterstack_rca._http import RawResponse, path_of
+from betterstack_rca._core.http import RawResponse, path_of
 from betterstack_rca.errors import ResponseParseError
 
 T = TypeVar("T")

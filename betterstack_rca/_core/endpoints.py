@@ -15,9 +15,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from betterstack_rca._http import RawResponse, path_of
+from betterstack_rca._core.http import RawResponse, path_of
+from betterstack_rca._core.pagination import AsyncPaginator, PagedCall, SyncPaginator
 from betterstack_rca.errors import NotFoundError, ResponseParseError
-from betterstack_rca.pagination import AsyncPaginator, PagedCall, SyncPaginator
 
 T = TypeVar("T")
 P = ParamSpec("P")

@@ -1,0 +1,64 @@
+"""What the public was told: a status page that showed the monitor but was updated late, or
+not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from betterstack_rca.rca.bundle import Finding, IncidentBundle
+from betterstack_rca.rca.rules.evidence import ids, matching, minutes, started
+
+#: A first status-page update later than this after the start is late.
+STATUS_PAGE_GRACE = timedelta(minutes=5)
+
+
+def _covering_pages(b: IncidentBundle) -> list[str]:
+    return [ctx.page.id for ctx in b.status_pages if ctx.resources]
+
+
+def status_page(b: IncidentBundle) -> Finding | None:
+    start = b.incident.started_at
+    pages = _covering_pages(b)
+    if start is None or not pages:
+        return None
+    delay = b.metrics.status_page_delay
+    maintenance = {
+        r.id for ctx in b.status_pages for r in ctx.reports if str(r.report_type) == "maintenance"
+    }
+    updates = matching(
+        b,
+        lambda e: (
+            e.kind == "status_update"
+            and e.at >= start
+            and e.details.get("status_report_id") not in maintenance
+        ),
+    )
+    if delay is not None:
+        if delay <= STATUS_PAGE_GRACE.total_seconds():
+            return None
+        return Finding(
+            rule="status_page_late",
+            confidence=0.35,
+            summary=(
+                f"The status page was first updated {minutes(timedelta(seconds=delay))} "
+                "after the start"
+            ),
+            evidence=ids(updates[:1] + started(b, b.incident.id)),
+            data={"delay_seconds": delay, "status_page_ids": pages},
+        )
+    end = b.incident.resolved_at or b.generated_at
+    if end - start <= STATUS_PAGE_GRACE * 2:
+        return None
+    if any(str(r.report_type) == "maintenance" for ctx in b.status_pages for r in ctx.reports):
+        return None
+    return Finding(
+        rule="status_page_silent",
+        confidence=0.3,
+        summary=(
+            f"{len(pages)} status page(s) show this monitor but got no update during the "
+            f"{minutes(end - start)} incident"
+        ),
+        evidence=ids(started(b, b.incident.id)),
+        data={"status_page_ids": pages},
+    )
