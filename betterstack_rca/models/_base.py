@@ -316,9 +316,13 @@ class JsonApiResource(BetterStackModel):
                 f"expected 'attributes' to be an object, got {describe(attributes)}"
             )
         flat: dict[str, Any] = {str(k): v for k, v in obj.items() if k != "attributes"}
-        if not (flat.keys() & attributes.keys()) and all(isinstance(k, str) for k in attributes):
-            flat.update(attributes)  # the usual case: nothing collides (a list has 250 of these)
-            return flat
+        if not (flat.keys() & attributes.keys()):
+            # the usual case, nothing collides (a list has 250 of these): one C-level merge,
+            # which refuses a key that is not a string (those go the careful way below)
+            try:
+                return dict(flat, **attributes)
+            except TypeError:
+                pass
         for raw_key, value in attributes.items():
             key = str(raw_key)
             if key not in flat:

@@ -96,6 +96,16 @@ def test_attribute_id_different_from_resource_id_is_kept_aside() -> None:
     assert (comment.model_extra or {})["attributes_id"] == 99
 
 
+def test_flatten_keeps_the_order_and_stringifies_odd_keys() -> None:
+    # the fast path (nothing collides, every key a string) and the careful one agree
+    usual = JsonApiResource.flatten(
+        {"id": "1", "type": "x", "attributes": {"b": 1, "a": 2}, "links": {}}
+    )
+    assert list(usual) == ["id", "type", "links", "b", "a"]
+    odd = JsonApiResource.flatten({"id": "1", "type": "x", "attributes": {1: "one", "a": 2}})
+    assert odd == {"id": "1", "type": "x", "1": "one", "a": 2}
+
+
 # --- datetimes -------------------------------------------------------------------------
 
 
