@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -132,6 +134,24 @@ def test_deeply_nested_json_is_a_parse_error() -> None:
     client, _ = sync_client(lambda r: httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000))
     with pytest.raises(ResponseParseError):
         client.get_json("/api/v2/monitors")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"a": [1, 2.5, -0.0, 1e999, 123456789012345678901234567890], "b": "\\u00e9 x"}',
+        b"\xef\xbb\xbf" + b'{"data": []}',  # a BOM: the fast parser refuses, the stdlib reads it
+        b'["\\ud800"]',  # a lone surrogate, likewise
+        b"[" * 300 + b"]" * 300,  # deeper than the fast parser goes, not too deep for the stdlib
+        b'  {"a": NaN}\n',
+    ],
+    ids=["values", "bom", "lone-surrogate", "300-deep", "nan"],
+)
+def test_a_body_decodes_to_what_the_stdlib_decoder_gives(content: bytes) -> None:
+    client, _ = sync_client(lambda r: httpx.Response(200, content=content))
+    got = client.get_json("/api/v2/monitors")
+    want = json.loads(content)
+    assert repr(got) == repr(want)  # repr: NaN != NaN, and -0.0 == 0.0
 
 
 def test_response_over_the_size_limit_is_refused() -> None:
