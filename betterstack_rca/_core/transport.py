@@ -13,7 +13,9 @@ import contextlib
 import contextvars
 import functools
 import logging
+import os
 import random
+import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -380,9 +382,33 @@ class _AsyncReadOnlyTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+_ssl_lock = threading.Lock()
+_ssl_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """The verifying SSL context every default transport of this process uses.
+
+    Building one loads the CA bundle (25-47 ms), which httpx does for each new transport;
+    a context is safe to share between connections and threads. It is the one httpx would
+    build (certifi's bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR` when set), one per value of
+    those variables. A caller's own `transport=` keeps its own TLS settings untouched.
+    """
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    with _ssl_lock:
+        context = _ssl_contexts.get(key)
+        if context is None:
+            context = _ssl_contexts[key] = httpx.create_ssl_context()
+        return context
+
+
 def read_only_transport(inner: httpx.BaseTransport | None) -> httpx.BaseTransport:
-    return _ReadOnlyTransport(inner if inner is not None else httpx.HTTPTransport())
+    if inner is None:
+        inner = httpx.HTTPTransport(verify=shared_ssl_context())
+    return _ReadOnlyTransport(inner)
 
 
 def async_read_only_transport(inner: httpx.AsyncBaseTransport | None) -> httpx.AsyncBaseTransport:
-    return _AsyncReadOnlyTransport(inner if inner is not None else httpx.AsyncHTTPTransport())
+    if inner is None:
+        inner = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
+    return _AsyncReadOnlyTransport(inner)
