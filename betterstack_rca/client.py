@@ -190,7 +190,7 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
             transport=read_only_transport(transport), **config.httpx_options()
         )
         self._sender = SyncSender(self._http, **config.sender_options())
-        self._attach(SyncExecutor(self._sender.get, config.team_name))
+        self._attach(SyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
 
     def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET any API path (e.g. ``"/api/v2/monitors"``) and return its decoded JSON.

@@ -1,9 +1,16 @@
 """Lazy paginators over Better Stack list endpoints.
 
 A list endpoint returns `{"data": [...], "pagination": {"first", "last", "prev", "next"}}`.
-`SyncPaginator` follows `next`; `AsyncPaginator` reads the page count from the first page's
-`last` link and fetches the remaining pages concurrently (within the client's concurrency),
-yielding items in order, and falls back to following `next` when `last` is not usable.
+Both paginators fetch the first page and, when its `last` link announces the page count
+(`next` is page 2 and `last` differs from it only in `page=`), fetch the remaining pages
+concurrently and yield them in order: `AsyncPaginator` always, `SyncPaginator` in
+`to_list()` (over a small thread pool; iterating it stays lazy, one page when the loop
+reaches it). Otherwise, and for any page beyond the announced last, they follow `next`.
+
+The fan-out keeps at most `concurrency` requests in flight and at most `2 x concurrency`
+pages ahead of the consumer (a slow page does not hold the other requests back; memory stays
+bounded). A page is parsed as soon as it arrives, while the other requests are on the wire.
+Requests go through the client's sender, so its pacing and retries apply to each.
 
 Both refuse a `next` link to another host (the token never leaves the base URL's origin),
 stop with an error when a link repeats, and stop at `max_pages`.
@@ -12,9 +19,19 @@ stop with an error when a link repeats, and stop at `max_pages`.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import math
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -157,6 +174,27 @@ def _first_params(call: PagedCall[Any], max_items: int | None) -> dict[str, str]
     return params
 
 
+def _fanout_plan(
+    first: Page[Any], path: str, max_items: int | None, max_pages: int
+) -> list[str] | None:
+    """The links of pages 2..N to fetch at once, or None to follow `next` instead."""
+    nxt, last, total = first.next_url, first.last_url, first.total_pages
+    if not nxt or not last or total is None or total < 2 or not first.fetched:
+        return None
+    if _page_number(nxt) != 2 or not _same_except_page(nxt, last):
+        return None
+    needed = total
+    if max_items is not None:
+        # enough pages for max_items if `keep` drops nothing; pages beyond, if it does,
+        # come one at a time through `next` (no speculative requests)
+        needed = min(total, math.ceil(max_items / first.fetched))
+    if needed > max_pages:
+        raise ResponseParseError(
+            f"the API announces {total} pages, more than max_pages={max_pages}", path=path
+        )
+    return [_with_page(nxt, n) for n in range(2, needed + 1)]
+
+
 class _Guard:
     """Detects repeating links and runaway page counts."""
 
@@ -190,6 +228,7 @@ class SyncPaginator(Generic[T]):
         *,
         max_items: int | None = None,
         max_pages: int = DEFAULT_MAX_PAGES,
+        concurrency: int = 1,
     ) -> None:
         if max_items is not None and max_items < 0:
             raise ValueError(f"max_items must be >= 0, got {max_items!r}")
@@ -197,39 +236,96 @@ class SyncPaginator(Generic[T]):
         self._call = call
         self.max_items = max_items
         self.max_pages = max_pages
+        self.concurrency = max(1, concurrency)
+        """Requests in flight at once in `to_list()` (1: follow `next`, one page at a time)."""
         self.last_page: Page[T] | None = None
 
     def __repr__(self) -> str:
         return f"<SyncPaginator {self._call.path} max_items={self.max_items}>"
 
     def pages(self) -> Iterator[Page[T]]:
-        """Pages in order, following `next` until it is empty."""
+        """Pages in order, following `next` until it is empty (one request per page read)."""
+        return self._pages(fan_out=False)
+
+    def _pages(self, *, fan_out: bool) -> Iterator[Page[T]]:
         if self.max_items == 0:
             return
-        guard = _Guard(self.max_pages, self._call.path)
-        target: str = self._call.path
-        params: Params | None = _first_params(self._call, self.max_items)
-        seen_items = 0
-        while True:
-            response = self._fetch(target, params)
+        call = self._call
+        guard = _Guard(self.max_pages, call.path)
+        response = self._fetch(call.path, _first_params(call, self.max_items))
+        guard.visit(response.url)
+        page = read_page(response, call.parse, call.keep)
+        if page.number is None:
+            page.number = 1  # the first request carries no page parameter
+        self.last_page = page
+        yield page
+        seen_items = len(page.items)
+
+        def enough() -> bool:
+            return self.max_items is not None and seen_items >= self.max_items
+
+        plan = None
+        if fan_out and self.concurrency > 1:
+            plan = _fanout_plan(page, call.path, self.max_items, self.max_pages)
+        if plan:
+            fanned = self._fan_out(plan)
+            try:
+                for page in fanned:
+                    guard.visit(page.url)
+                    self.last_page = page
+                    yield page
+                    seen_items += len(page.items)
+                    if not page.fetched or enough():
+                        return
+            finally:
+                fanned.close()  # stops the pool now, not whenever the generator is collected
+        # follow `next` (all of it without a usable plan; any pages beyond the announced last)
+        while page.next_url and page.fetched and not enough():
+            if page.next_url in guard.seen:
+                guard.visit(page.next_url)
+            response = self._fetch(page.next_url, None)
             guard.visit(response.url)
-            page = read_page(response, self._call.parse, self._call.keep)
-            if params is not None and page.number is None:
-                page.number = 1  # the first request carries no page parameter
+            page = read_page(response, call.parse, call.keep)
             self.last_page = page
             yield page
             seen_items += len(page.items)
-            if not page.next_url or not page.fetched:
-                return
-            if self.max_items is not None and seen_items >= self.max_items:
-                return
-            if page.next_url in guard.seen:
-                guard.visit(page.next_url)
-            target, params = page.next_url, None
+
+    def _fan_out(self, plan: list[str]) -> Generator[Page[T], None, None]:
+        """The planned pages in order, fetched and parsed by a pool of `concurrency` threads."""
+        call, fetch = self._call, self._fetch
+
+        def load(url: str) -> Page[T]:
+            return read_page(fetch(url, None), call.parse, call.keep)
+
+        workers = min(self.concurrency, len(plan))
+        pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="betterstack-rca")
+        pending: deque[concurrent.futures.Future[Page[T]]] = deque()
+        queue = deque(plan)
+        interrupted = False
+        try:
+            while queue or pending:
+                # the pool runs `workers` at a time and takes the next queued page as soon as
+                # one finishes; the queue holds at most `workers` more (bounded memory)
+                while queue and len(pending) < 2 * workers:
+                    # each request counts in the caller's `track_requests()` context
+                    ctx = contextvars.copy_context()
+                    pending.append(pool.submit(ctx.run, load, queue.popleft()))
+                yield pending.popleft().result()
+        except BaseException as exc:
+            interrupted = not isinstance(exc, (Exception, GeneratorExit))
+            raise
+        finally:
+            for future in pending:
+                future.cancel()
+            # wait for the requests already on the wire (a Ctrl-C does not wait)
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
 
     def __iter__(self) -> Iterator[T]:
+        return self._items(self.pages())
+
+    def _items(self, pages: Iterator[Page[T]]) -> Iterator[T]:
         remaining = self.max_items
-        for page in self.pages():
+        for page in pages:
             for item in page.items:
                 if remaining is not None:
                     if remaining <= 0:
@@ -244,15 +340,17 @@ class SyncPaginator(Generic[T]):
         return Page(items=[], number=None, next_url=None, last_url=None, total_pages=None)
 
     def to_list(self) -> list[T]:
-        """Every item (up to `max_items`) in one list."""
-        return list(self)
+        """Every item (up to `max_items`) in one list; pages 2..N are fetched concurrently
+        when the first page announces how many there are."""
+        return list(self._items(self._pages(fan_out=True)))
 
 
 class AsyncPaginator(Generic[T]):
     """`async for x in p`, `p.pages()`, `await p.first_page()`, `await p.to_list()`.
 
     After the first page, the remaining pages are fetched concurrently when the `last` link
-    announces how many there are (at most `concurrency` pages ahead of the consumer).
+    announces how many there are: at most `concurrency` requests in flight, at most
+    `2 x concurrency` pages ahead of the consumer.
     """
 
     def __init__(
@@ -276,32 +374,15 @@ class AsyncPaginator(Generic[T]):
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._call.path} max_items={self.max_items}>"
 
-    def _fanout_plan(self, first: Page[T]) -> list[str] | None:
-        nxt, last, total = first.next_url, first.last_url, first.total_pages
-        if not nxt or not last or total is None or total < 2 or not first.fetched:
-            return None
-        if _page_number(nxt) != 2 or not _same_except_page(nxt, last):
-            return None
-        needed = total
-        if self.max_items is not None:
-            # enough pages for max_items if `keep` drops nothing; pages beyond, if it does,
-            # come one at a time through `next` (no speculative requests)
-            needed = min(total, math.ceil(self.max_items / first.fetched))
-        if needed > self.max_pages:
-            raise ResponseParseError(
-                f"the API announces {total} pages, more than max_pages={self.max_pages}",
-                path=self._call.path,
-            )
-        return [_with_page(nxt, n) for n in range(2, needed + 1)]
-
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Pages in order."""
         if self.max_items == 0:
             return
-        guard = _Guard(self.max_pages, self._call.path)
-        response = await self._fetch(self._call.path, _first_params(self._call, self.max_items))
+        call = self._call
+        guard = _Guard(self.max_pages, call.path)
+        response = await self._fetch(call.path, _first_params(call, self.max_items))
         guard.visit(response.url)
-        page = read_page(response, self._call.parse, self._call.keep)
+        page = read_page(response, call.parse, call.keep)
         if page.number is None:
             page.number = 1  # the first request carries no page parameter
         self.last_page = page
@@ -311,25 +392,36 @@ class AsyncPaginator(Generic[T]):
         def enough() -> bool:
             return self.max_items is not None and seen_items >= self.max_items
 
-        plan = self._fanout_plan(page)
+        plan = _fanout_plan(page, call.path, self.max_items, self.max_pages)
         if plan:
-            pending: deque[asyncio.Future[RawResponse]] = deque()
+            slots = asyncio.Semaphore(self.concurrency)
+
+            async def load(url: str) -> Page[T]:
+                async with slots:
+                    response = await self._fetch(url, None)
+                # the slot is free: let the next request go out before this page is parsed
+                # (parsing here, as each page lands, keeps it off the consumer's path too)
+                await asyncio.sleep(0)
+                return read_page(response, call.parse, call.keep)
+
+            pending: deque[asyncio.Task[Page[T]]] = deque()
             queue = deque(plan)
             try:
                 while queue or pending:
-                    while queue and len(pending) < self.concurrency:
-                        pending.append(asyncio.ensure_future(self._fetch(queue.popleft(), None)))
-                    response = await pending.popleft()
-                    guard.visit(response.url)
-                    page = read_page(response, self._call.parse, self._call.keep)
+                    # queued tasks wait for a slot: one starts as soon as another request ends,
+                    # whether or not the consumer has taken the page before it
+                    while queue and len(pending) < 2 * self.concurrency:
+                        pending.append(asyncio.ensure_future(load(queue.popleft())))
+                    page = await pending.popleft()
+                    guard.visit(page.url)
                     self.last_page = page
                     yield page
                     seen_items += len(page.items)
                     if not page.fetched or enough():
                         return
             finally:
-                for future in pending:
-                    future.cancel()
+                for task in pending:
+                    task.cancel()
                 if pending:
                     await asyncio.gather(*pending, return_exceptions=True)
         # follow `next` (all of it without a usable plan; any pages beyond the announced last)
@@ -338,7 +430,7 @@ class AsyncPaginator(Generic[T]):
                 guard.visit(page.next_url)
             response = await self._fetch(page.next_url, None)
             guard.visit(response.url)
-            page = read_page(response, self._call.parse, self._call.keep)
+            page = read_page(response, call.parse, call.keep)
             self.last_page = page
             yield page
             seen_items += len(page.items)
