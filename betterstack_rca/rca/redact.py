@@ -11,12 +11,13 @@ URL queries, `Bearer` tokens and heartbeat ping URLs wherever they appear.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 REDACTED = "[redacted]"
 
@@ -194,5 +195,70 @@ def redact(value: Any) -> Any:
 
 
 def redact_bundle(bundle: M) -> M:
-    """Redact a whole bundle (see module docstring)."""
-    return redact_model(bundle)
+    """Redact a whole bundle in place and return it (see module docstring).
+
+    The rules run on the bundle's JSON dump, exactly as in `redact_model`; what they changed
+    is then written back into the bundle's own objects, so the bundle is not validated again
+    (a bundle is assembled from validated models; validating it anew cost more than the
+    rest of the redaction apart from the text pass). For a bundle the caller owns and may
+    change: the collector's own, just assembled. `redact_model` returns a redacted copy.
+    """
+    dumped = bundle.model_dump(mode="json")
+    _write_back(bundle, dumped, Redactor().data(dumped))
+    return bundle
+
+
+def _write_back(model: BaseModel, dumped: dict[str, Any], redacted: dict[str, Any]) -> None:
+    """Set in `model` the values that differ between its dump and the redacted dump.
+
+    Only branches that differ are visited (`==` on the dumped data runs in C); models are
+    changed in place, containers and strings replaced, never mutated (they may be shared).
+    `Redactor.data` builds new data and leaves its input as it was, which this relies on.
+    """
+    fields = type(model).model_fields
+    extra = model.__pydantic_extra__
+    for key, value in redacted.items():
+        old = dumped.get(key)
+        if value == old:
+            continue
+        new = value
+        in_fields = key in fields
+        current = model.__dict__[key] if in_fields else (extra or {}).get(key)
+        if isinstance(current, BaseModel) and isinstance(new, dict) and isinstance(old, dict):
+            _write_back(current, old, new)
+            continue
+        if (
+            isinstance(current, list)
+            and isinstance(new, list)
+            and isinstance(old, list)
+            and len(current) == len(new) == len(old)
+            and any(isinstance(item, BaseModel) for item in current)
+        ):
+            items = list(current)
+            for index, (item, new_item, old_item) in enumerate(zip(current, new, old, strict=True)):
+                if new_item == old_item:
+                    continue
+                if isinstance(item, BaseModel) and isinstance(new_item, dict):
+                    _write_back(item, old_item, new_item)
+                else:
+                    items[index] = new_item  # a plain value beside models (an untyped list)
+            new = items
+        elif in_fields and not (current is None or isinstance(current, (str, list, dict))):
+            # a value whose JSON form is not itself (a datetime, a number): what validating
+            # the redacted dump would give for this field (in practice redaction never gets here)
+            new = _field_adapter(type(model), key).validate_python(new)
+        if in_fields:
+            model.__dict__[key] = new
+        elif extra is not None:
+            extra[key] = new
+
+
+@functools.lru_cache(maxsize=256)
+def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = cls.model_fields[name]
+    annotated: Any = Annotated
+    hint: Any = info.annotation
+    if info.metadata:
+        args = (hint, *info.metadata)
+        hint = annotated[args]
+    return TypeAdapter(hint)
