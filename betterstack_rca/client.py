@@ -187,7 +187,8 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
 
     def _connect(self, config: ClientConfig, transport: httpx.BaseTransport | None) -> None:
         self._http = httpx.Client(
-            transport=read_only_transport(transport), **config.httpx_options()
+            transport=read_only_transport(transport, tls=config.uses_tls),
+            **config.httpx_options(),
         )
         self._sender = SyncSender(self._http, **config.sender_options())
         self._attach(SyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
@@ -250,7 +251,8 @@ class AsyncBetterStack(_BaseClient[AsyncExecutor, httpx.AsyncBaseTransport]):
 
     def _connect(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None) -> None:
         self._http = httpx.AsyncClient(
-            transport=async_read_only_transport(transport), **config.httpx_options()
+            transport=async_read_only_transport(transport, tls=config.uses_tls),
+            **config.httpx_options(),
         )
         self._sender = AsyncSender(self._http, **config.sender_options())
         self._attach(AsyncExecutor(self._sender.get, config.team_name, config.max_concurrency))

@@ -102,6 +102,11 @@ class ClientConfig:
             retry_after_cap=float(retry_after_cap),
         )
 
+    @property
+    def uses_tls(self) -> bool:
+        """Whether requests go over https (the base URL's scheme; no other is ever used)."""
+        return self.base_url.startswith("https://")
+
     def headers(self) -> dict[str, str]:
         return {
             "Authorization": f"Bearer {self.token}",

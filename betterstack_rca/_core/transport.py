@@ -402,13 +402,33 @@ def shared_ssl_context() -> ssl.SSLContext:
         return context
 
 
-def read_only_transport(inner: httpx.BaseTransport | None) -> httpx.BaseTransport:
+@functools.cache
+def closed_ssl_context() -> ssl.SSLContext:
+    """For a client whose base URL is plain http (the sandbox, a local proxy): it never
+    speaks TLS (links to another scheme are refused, redirects are not followed), so its
+    transport gets a context that verifies against no CA at all, and would fail any TLS
+    handshake, instead of loading the CA bundle for nothing (as urllib3 loads it only for
+    an https connection)."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifying (hostname and chain), no CA
+
+
+def _context(tls: bool) -> ssl.SSLContext:
+    return shared_ssl_context() if tls else closed_ssl_context()
+
+
+def read_only_transport(
+    inner: httpx.BaseTransport | None, *, tls: bool = True
+) -> httpx.BaseTransport:
+    """The client's transport: `inner` (the caller's, as given) or httpx's default one with
+    the process's SSL context (`tls=False`: a plain-http base URL, see `closed_ssl_context`)."""
     if inner is None:
-        inner = httpx.HTTPTransport(verify=shared_ssl_context())
+        inner = httpx.HTTPTransport(verify=_context(tls))
     return _ReadOnlyTransport(inner)
 
 
-def async_read_only_transport(inner: httpx.AsyncBaseTransport | None) -> httpx.AsyncBaseTransport:
+def async_read_only_transport(
+    inner: httpx.AsyncBaseTransport | None, *, tls: bool = True
+) -> httpx.AsyncBaseTransport:
     if inner is None:
-        inner = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
+        inner = httpx.AsyncHTTPTransport(verify=_context(tls))
     return _AsyncReadOnlyTransport(inner)

@@ -173,3 +173,15 @@ def test_a_transport_of_the_caller_keeps_its_own_tls_settings() -> None:
         context = unverified._pool._ssl_context
         assert context is not None
         assert context.verify_mode == ssl.CERT_NONE
+
+
+def test_a_plain_http_client_loads_no_ca_bundle_and_would_refuse_any_tls() -> None:
+    # the sandbox, a local proxy: no TLS is ever spoken, so no CA bundle is loaded for it;
+    # its context still verifies (hostname and chain) against no CA: every handshake fails
+    with BetterStack(TOKEN, base_url="http://127.0.0.1:9") as plain:
+        context = _tls_context(plain)
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
+    with BetterStack(TOKEN) as secure:
+        assert _tls_context(secure).cert_store_stats()["x509_ca"] > 0
