@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -273,3 +274,37 @@ def test_a_lazy_sync_loop_fetches_only_the_pages_it_reads() -> None:
         if n == PER_PAGE + 2:
             break
     assert pages.requested == [1, 2]
+
+
+class _Lookups:
+    """A meta path finder that only records which modules Python looks for."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        self.names.append(name)
+
+
+def test_an_async_listing_over_real_sockets_looks_up_no_module() -> None:
+    # httpcore's async locks `import sniffio` for every request: were it missing, every
+    # request would search sys.path for it again (a dependency of this project for that)
+    from betterstack_rca import AsyncBetterStack
+    from betterstack_rca.sandbox import SANDBOX_TOKEN, Sandbox, SandboxApp, SandboxServer
+
+    app = SandboxApp(Sandbox(seed=0, scale=3).account)
+    lookups = _Lookups()
+
+    async def main(url: str) -> int:
+        async with AsyncBetterStack(SANDBOX_TOKEN, base_url=url, max_rps=1e6) as client:
+            await client.monitors.list().to_list()  # warm: the first request imports lazily
+            sys.meta_path.insert(0, lookups)
+            try:
+                monitors = await client.monitors.list().to_list()
+            finally:
+                sys.meta_path.remove(lookups)
+            return len(monitors)
+
+    with SandboxServer(app) as server:
+        assert asyncio.run(main(server.url)) == len(app.account.monitors)
+    assert lookups.names == []
