@@ -7,10 +7,12 @@ concurrently and yield them in order: `AsyncPaginator` always, `SyncPaginator` i
 `to_list()` (over a small thread pool; iterating it stays lazy, one page when the loop
 reaches it). Otherwise, and for any page beyond the announced last, they follow `next`.
 
-The fan-out keeps at most `concurrency` requests in flight and at most `2 x concurrency`
-pages ahead of the consumer (a slow page does not hold the other requests back; memory stays
-bounded). A page is parsed as soon as it arrives, while the other requests are on the wire.
-Requests go through the client's sender, so its pacing and retries apply to each.
+The fan-out (`fanout.py`) keeps at most `concurrency` requests in flight and at most
+`2 x concurrency` pages ahead of the consumer (a slow page does not hold the other requests
+back; memory stays bounded), and parses each page as soon as it arrives, while the other
+requests are on the wire. `to_list()`, which wants every page, sends pages 2..N before it
+parses page 1; a loop asks for page 2 only when it reaches it. Requests go through the
+client's sender, so its pacing and retries apply to each.
 
 Both refuse a `next` link to another host (the token never leaves the base URL's origin),
 stop with an error when a link repeats, and stop at `max_pages`.
@@ -19,16 +21,12 @@ stop with an error when a link repeats, and stop at `max_pages`.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import contextvars
 import math
-from collections import deque
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
     Awaitable,
     Callable,
-    Generator,
     Iterator,
     Mapping,
 )
@@ -36,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from betterstack_rca._core.fanout import AsyncWindow, ThreadWindow
 from betterstack_rca._core.http import RawResponse, path_of
 from betterstack_rca.errors import ResponseParseError
 
@@ -218,6 +217,15 @@ class _Guard:
             )
 
 
+def _peek(response: RawResponse) -> Page[Any]:
+    """The links of a page and its item count, before it is parsed (the plan needs no more)."""
+    body = response.body
+    data = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(data, list):
+        return Page(items=[], number=None, next_url=None, last_url=None, total_pages=None)
+    return read_page(response, lambda _body: [None] * len(data))
+
+
 class SyncPaginator(Generic[T]):
     """Iterate items lazily (`for x in p`), page by page (`p.pages()`), or collect them."""
 
@@ -254,71 +262,54 @@ class SyncPaginator(Generic[T]):
         guard = _Guard(self.max_pages, call.path)
         response = self._fetch(call.path, _first_params(call, self.max_items))
         guard.visit(response.url)
-        page = read_page(response, call.parse, call.keep)
-        if page.number is None:
-            page.number = 1  # the first request carries no page parameter
-        self.last_page = page
-        yield page
-        seen_items = len(page.items)
-
-        def enough() -> bool:
-            return self.max_items is not None and seen_items >= self.max_items
-
-        plan = None
+        window: ThreadWindow[RawResponse, Page[T]] | None = None
         if fan_out and self.concurrency > 1:
-            plan = _fanout_plan(page, call.path, self.max_items, self.max_pages)
-        if plan:
-            fanned = self._fan_out(plan)
-            try:
-                for page in fanned:
-                    guard.visit(page.url)
-                    self.last_page = page
-                    yield page
-                    seen_items += len(page.items)
-                    if not page.fetched or enough():
-                        return
-            finally:
-                fanned.close()  # stops the pool now, not whenever the generator is collected
+            # the caller wants every page: the others are on the wire while this one parses
+            plan = _fanout_plan(_peek(response), call.path, self.max_items, self.max_pages)
+            if plan:
+                fetch = self._fetch
+                window = ThreadWindow(
+                    lambda url: fetch(url, None), self._parse, plan, self.concurrency
+                )
+        interrupted = False
+        try:
+            page = self._parse(response)
+            if page.number is None:
+                page.number = 1  # the first request carries no page parameter
+            self.last_page = page
+            yield page
+            seen_items = len(page.items)
+
+            def enough() -> bool:
+                return self.max_items is not None and seen_items >= self.max_items
+
+            while window:
+                page = window.next()
+                guard.visit(page.url)
+                self.last_page = page
+                yield page
+                seen_items += len(page.items)
+                if not page.fetched or enough():
+                    return
+        except BaseException as exc:
+            interrupted = not isinstance(exc, (Exception, GeneratorExit))
+            raise
+        finally:
+            if window is not None:
+                window.close(wait=not interrupted)  # a Ctrl-C does not wait for the wire
         # follow `next` (all of it without a usable plan; any pages beyond the announced last)
         while page.next_url and page.fetched and not enough():
             if page.next_url in guard.seen:
                 guard.visit(page.next_url)
             response = self._fetch(page.next_url, None)
             guard.visit(response.url)
-            page = read_page(response, call.parse, call.keep)
+            page = self._parse(response)
             self.last_page = page
             yield page
             seen_items += len(page.items)
 
-    def _fan_out(self, plan: list[str]) -> Generator[Page[T], None, None]:
-        """The planned pages in order, fetched and parsed by a pool of `concurrency` threads."""
-        call, fetch = self._call, self._fetch
-
-        def load(url: str) -> Page[T]:
-            return read_page(fetch(url, None), call.parse, call.keep)
-
-        workers = min(self.concurrency, len(plan))
-        pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="betterstack-rca")
-        pending: deque[concurrent.futures.Future[Page[T]]] = deque()
-        queue = deque(plan)
-        interrupted = False
-        try:
-            while queue or pending:
-                # the pool runs `workers` at a time and takes the next queued page as soon as
-                # one finishes; the queue holds at most `workers` more (bounded memory)
-                while queue and len(pending) < 2 * workers:
-                    # each request counts in the caller's `track_requests()` context
-                    ctx = contextvars.copy_context()
-                    pending.append(pool.submit(ctx.run, load, queue.popleft()))
-                yield pending.popleft().result()
-        except BaseException as exc:
-            interrupted = not isinstance(exc, (Exception, GeneratorExit))
-            raise
-        finally:
-            for future in pending:
-                future.cancel()
-            # wait for the requests already on the wire (a Ctrl-C does not wait)
-            pool.shutdown(wait=not interrupted, cancel_futures=True)
+    def _parse(self, response: RawResponse) -> Page[T]:
+        return read_page(response, self._call.parse, self._call.keep)
 
     def __iter__(self) -> Iterator[T]:
         return self._items(self.pages())
@@ -374,70 +365,71 @@ class AsyncPaginator(Generic[T]):
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._call.path} max_items={self.max_items}>"
 
-    async def pages(self) -> AsyncGenerator[Page[T], None]:
-        """Pages in order."""
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Pages in order (an async generator)."""
+        return self._pages(eager=False)
+
+    async def _pages(self, *, eager: bool) -> AsyncGenerator[Page[T], None]:
         if self.max_items == 0:
             return
         call = self._call
         guard = _Guard(self.max_pages, call.path)
         response = await self._fetch(call.path, _first_params(call, self.max_items))
         guard.visit(response.url)
-        page = read_page(response, call.parse, call.keep)
-        if page.number is None:
-            page.number = 1  # the first request carries no page parameter
-        self.last_page = page
-        yield page
-        seen_items = len(page.items)
+        window: AsyncWindow[RawResponse, Page[T]] | None = None
+        if eager:  # the caller wants every page: the others go out before this one parses
+            window = self._window(_peek(response))
+            await asyncio.sleep(0)
+        try:
+            page = self._parse(response)
+            if page.number is None:
+                page.number = 1  # the first request carries no page parameter
+            self.last_page = page
+            yield page
+            seen_items = len(page.items)
 
-        def enough() -> bool:
-            return self.max_items is not None and seen_items >= self.max_items
+            def enough() -> bool:
+                return self.max_items is not None and seen_items >= self.max_items
 
-        plan = _fanout_plan(page, call.path, self.max_items, self.max_pages)
-        if plan:
-            slots = asyncio.Semaphore(self.concurrency)
-
-            async def load(url: str) -> Page[T]:
-                async with slots:
-                    response = await self._fetch(url, None)
-                # the slot is free: let the next request go out before this page is parsed
-                # (parsing here, as each page lands, keeps it off the consumer's path too)
-                await asyncio.sleep(0)
-                return read_page(response, call.parse, call.keep)
-
-            pending: deque[asyncio.Task[Page[T]]] = deque()
-            queue = deque(plan)
-            try:
-                while queue or pending:
-                    # queued tasks wait for a slot: one starts as soon as another request ends,
-                    # whether or not the consumer has taken the page before it
-                    while queue and len(pending) < 2 * self.concurrency:
-                        pending.append(asyncio.ensure_future(load(queue.popleft())))
-                    page = await pending.popleft()
-                    guard.visit(page.url)
-                    self.last_page = page
-                    yield page
-                    seen_items += len(page.items)
-                    if not page.fetched or enough():
-                        return
-            finally:
-                for task in pending:
-                    task.cancel()
-                if pending:
-                    await asyncio.gather(*pending, return_exceptions=True)
+            if not eager:
+                window = self._window(page)
+            while window:
+                page = await window.next()
+                guard.visit(page.url)
+                self.last_page = page
+                yield page
+                seen_items += len(page.items)
+                if not page.fetched or enough():
+                    return
+        finally:
+            if window is not None:
+                await window.close()
         # follow `next` (all of it without a usable plan; any pages beyond the announced last)
         while page.next_url and page.fetched and not enough():
             if page.next_url in guard.seen:
                 guard.visit(page.next_url)
             response = await self._fetch(page.next_url, None)
             guard.visit(response.url)
-            page = read_page(response, call.parse, call.keep)
+            page = self._parse(response)
             self.last_page = page
             yield page
             seen_items += len(page.items)
 
-    async def __aiter__(self) -> AsyncIterator[T]:
+    def _window(self, first: Page[Any]) -> AsyncWindow[RawResponse, Page[T]] | None:
+        plan = _fanout_plan(first, self._call.path, self.max_items, self.max_pages)
+        if not plan:
+            return None
+        fetch = self._fetch
+        return AsyncWindow(lambda url: fetch(url, None), self._parse, plan, self.concurrency)
+
+    def _parse(self, response: RawResponse) -> Page[T]:
+        return read_page(response, self._call.parse, self._call.keep)
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items(self.pages())
+
+    async def _items(self, pages: AsyncGenerator[Page[T], None]) -> AsyncIterator[T]:
         remaining = self.max_items
-        pages = self.pages()
         try:
             async for page in pages:
                 for item in page.items:
@@ -459,4 +451,5 @@ class AsyncPaginator(Generic[T]):
         return Page(items=[], number=None, next_url=None, last_url=None, total_pages=None)
 
     async def to_list(self) -> list[T]:
-        return [item async for item in self]
+        """Every item (up to `max_items`); pages 2..N are requested before page 1 is parsed."""
+        return [item async for item in self._items(self._pages(eager=True))]

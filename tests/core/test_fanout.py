@@ -308,3 +308,36 @@ def test_an_async_listing_over_real_sockets_looks_up_no_module() -> None:
     with SandboxServer(app) as server:
         assert asyncio.run(main(server.url)) == len(app.account.monitors)
     assert lookups.names == []
+
+
+def test_async_to_list_sends_the_other_pages_before_parsing_the_first() -> None:
+    events: list[str] = []
+    pages = Pages(57)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        events.append(f"request {request.url.params.get('page', '1')}")
+        return await pages.async_handler(request)
+
+    def parse(body: Any) -> list[str]:
+        ids = parse_ids(body)
+        events.append(f"parse {int(ids[0]) // PER_PAGE + 1}")
+        return ids
+
+    client, _ = async_client(handler, max_retries=0)
+    call = PagedCall("/api/v2/things", {}, parse, per_page=PER_PAGE)
+
+    async def main() -> tuple[list[str], list[str]]:
+        pager = AsyncPaginator(client._sender.get, call, concurrency=4)
+        eager = await pager.to_list()
+        first = len(events)
+        lazy = [item async for item in pager]
+        events.insert(first, "--")
+        return eager, lazy
+
+    eager, lazy = asyncio.run(main())
+    assert eager == lazy == [str(i) for i in range(57)]
+    to_list, loop = events[: events.index("--")], events[events.index("--") + 1 :]
+    # to_list() wants every page: pages 2.. are on the wire before page 1 is parsed
+    assert to_list.index("request 2") < to_list.index("parse 1")
+    # a loop may stop after page 1: nothing more is asked for until it wants page 2
+    assert loop.index("parse 1") < loop.index("request 2")
