@@ -46,4 +46,4 @@ bench:
 	.venv-bench/bin/python -m pip install --quiet -e . betterstack-uptime
 	.venv-bench/bin/python bench/bundle.py
 	.venv-bench/bin/python bench/scale.py
-	.venv-bench/bin/python bench/listing.py
+	.venv-bench/bin/python bench/listing.py --walk

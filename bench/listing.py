@@ -23,7 +23,8 @@ Clients:
   5-thread pool; it does not pace, and a 429 raises ``RateLimitError``.
 - ``--baseline DIR`` adds ``async@base`` and ``sync@base``: our clients imported from another
   checkout of the package (``DIR/betterstack_rca``, e.g. ``git archive main betterstack_rca``
-  unpacked there), in the same rounds: before/after in one run.
+  unpacked there), in the same rounds: before/after in one run. ``--baseline-python`` runs
+  them with another interpreter (a venv holding that checkout's own dependencies).
 
 Floor per client: max(depth x latency, pages x latency / concurrency, (pages - burst) / rate),
 with depth 2 for a fan-out (first page, then the rest) and ``pages`` for a sequential walk.
@@ -31,9 +32,9 @@ with depth 2 for a fan-out (first page, then the rest) and ``pages`` for a seque
 The walk (``--walk``): a second account (``--walk-scale 100``: about 200,000 incidents) served
 without latency; ``for incident in bs.incidents.list()`` (sync, lazy: one page at a time) and
 ``async for`` (async: the fan-out, a bounded window ahead) count every incident. Peak RSS
-(``VmHWM``) of the client process after the first 1,000 incidents and at the end: flat
-means the end is no higher than the start (the process holds one window of pages, not the
-account).
+(``VmHWM``) of the client process after 1,000, 50,000, 100,000 and 150,000 incidents and at
+the end: flat means it stops rising once the first pages are in (the process holds one
+window of pages, not the account).
 
 Usage: python bench/listing.py [--scale 50] [--latency 0.03] [--runs 9] [--modes fast,limited]
        [--walk] [--baseline DIR] [--clients async,sync,raw,peer]
@@ -60,6 +61,7 @@ PEER_PAGE = 50  # the API's default page size: the peer sends no per_page
 OUR_PAGE = 250  # the largest page: what our paginators (and raw) ask for
 PEER_WORKERS = 5  # betterstack-uptime's default max_workers
 TARGETS = {"async": 0.25, "sync": 0.4}  # wall time as a fraction of the peer's, no limit
+WALK_MARKS = (1_000, 50_000, 100_000, 150_000)  # incidents: where the walk notes its RSS
 BASE_SUFFIX = "@base"
 
 
@@ -187,8 +189,8 @@ def _walk(args: argparse.Namespace, token: str) -> dict[str, Any]:
     marks: dict[str, float] = {}
 
     def count(n: int) -> None:
-        if n == 1000:
-            marks["rss_start_mb"] = _rss_mb()
+        if n in WALK_MARKS:
+            marks[f"rss_{n}"] = _rss_mb()
 
     n = 0
     if args.client == "walk-sync":
@@ -286,7 +288,10 @@ def parent(args: argparse.Namespace) -> int:
         "PaginatedAPI(base_url=...) (UptimeAPI's parent; no monkeypatch)"
     )
     if args.baseline:
-        print(f"@base: our clients imported from {os.path.abspath(args.baseline)}")
+        print(
+            f"@base: our clients imported from {os.path.abspath(args.baseline)}, run by "
+            f"{args.baseline_python or sys.executable}"
+        )
     print(
         f"each client in a subprocess, timeout {args.timeout:g} s; a fresh server per run "
         f"(listen backlog {args.backlog}); rounds interleaved, the order rotating"
@@ -453,33 +458,38 @@ def _walk_section(args: argparse.Namespace) -> None:
     if args.baseline:
         walkers += [w + BASE_SUFFIX for w in walkers]
     mode = Mode("walk", None, None, args.fast_rate, args.fast_burst, 1)
+    marks = "".join(f"{f'@{n // 1000}k':>7}" for n in WALK_MARKS)
     header = (
-        f"{'client':15} {'done':4} {'items':>8} {'req':>5} {'wall s':>7} {'cpu s':>6} "
-        f"{'RSS@1k MB':>9} {'peak MB':>8} {'growth':>7}  note"
+        f"{'client':15} {'done':4} {'items':>8} {'req':>5} {'wall s':>7} {'cpu s':>6}"
+        f"{marks} {'end':>6} {'growth':>7}  note"
     )
     print(header)
     print("-" * len(header))
     for walker in walkers:
         r = _one_run(args, sandbox.account, walker, mode)
         done = bool(r.get("ok")) and r.get("items") == incidents
-        start, end = r.get("rss_start_mb", math.nan), r.get("rss_mb", math.nan)
+        rss = [r.get(f"rss_{n}", math.nan) for n in WALK_MARKS]
+        end = r.get("rss_mb", math.nan)
         print(
             f"{walker:15} {'1/1' if done else '0/1':4} {r.get('items', 0):8,} "
             f"{r['server']['requests']:5} {r.get('wall', math.nan):7.2f} "
-            f"{r.get('cpu', math.nan):6.2f} {start:9.1f} {end:8.1f} {end - start:+6.1f}  "
-            f"{r.get('error', '')}"
+            f"{r.get('cpu', math.nan):6.2f}{''.join(f'{x:7.1f}' for x in rss)} {end:6.1f} "
+            f"{end - rss[0]:+6.1f}  {r.get('error', '')}"
         )
         sys.stdout.flush()
     print(
-        "RSS@1k: the client process's peak RSS after 1,000 incidents; peak: at the end "
-        "(VmHWM); growth: the difference (flat: about 0)."
+        "@Nk: the client process's peak RSS (VmHWM, MB) after N thousand incidents; end: after "
+        "the last; growth: end minus @1k (flat: about 0, whatever the number of incidents)."
     )
 
 
 def _run_child(args: argparse.Namespace, client: str, url: str, mode: Mode) -> dict[str, Any]:
     kind = _kind(client)
+    python = sys.executable
+    if client.endswith(BASE_SUFFIX) and args.baseline_python:
+        python = args.baseline_python
     cmd = [
-        sys.executable,
+        python,
         __file__,
         "--child",
         kind,
@@ -550,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--walk", action="store_true", help="also measure the lazy walk's RSS")
     p.add_argument("--walk-scale", type=int, default=100, help="walk account (100: 200,000)")
     p.add_argument("--baseline", help="another checkout's package dir, run as async/sync@base")
+    p.add_argument("--baseline-python", help="the interpreter for @base (default: this one)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
         "--backlog",
