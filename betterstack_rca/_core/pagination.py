@@ -379,8 +379,9 @@ class AsyncPaginator(Generic[T]):
         window: AsyncWindow[RawResponse, Page[T]] | None = None
         if eager:  # the caller wants every page: the others go out before this one parses
             window = self._window(_peek(response))
-            await asyncio.sleep(0)
         try:
+            if window is not None:
+                await asyncio.sleep(0)
             page = self._parse(response)
             if page.number is None:
                 page.number = 1  # the first request carries no page parameter
