@@ -1,16 +1,30 @@
 """Markdown for people and LLMs, most important first, within a hard character budget.
 
-Sections, in order: summary, findings, timeline, responders and escalation, blast radius,
-status page communication, routing, gaps. Under a budget each section keeps as many whole
-lines as fit and says how many it left out; a line is never cut in the middle.
+Sections, in order: summary, diagnosis, findings, timeline, responders and escalation,
+detection and escalation audit, blast radius, similar past incidents, status page
+communication, checked and ruled out / could not check, routing, gaps. Under a budget the
+title, the diagnosis' trigger and the top finding come first (shortened, and said so, when
+even they do not fit), then the rest by importance; each section keeps as many whole lines as
+fit and says how many it left out. A finding never cites an event id the text does not show:
+such an event is cited inline.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from betterstack_rca.rca.bundle import IncidentBundle
+from betterstack_rca.rca.renderers.parts import (
+    Cited,
+    audit_lines,
+    check_lines,
+    diagnosis_lines,
+    finding_lines,
+    similar_lines,
+    step_line,
+)
 
 
 def _t(at: datetime | None) -> str:
@@ -37,8 +51,14 @@ def _dur(seconds: float | None) -> str:
 @dataclass
 class Section:
     title: str
-    lines: list[str] = field(default_factory=list)
+    lines: list[str | Cited] = field(default_factory=list)
     noun: str = "lines"
+    ids: list[str | None] = field(default_factory=list)
+    """For the timeline: the event id of each line (what a citation may point at)."""
+
+    def text(self, n: int, shown: frozenset[str]) -> str:
+        line = self.lines[n]
+        return line if isinstance(line, str) else line(shown)
 
 
 def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
@@ -75,12 +95,8 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         )
     head.append("")
 
-    findings = Section("Findings", noun="findings")
-    for n, f in enumerate(b.findings, 1):
-        cites = f" [{', '.join(f.evidence[:6])}{'…' if len(f.evidence) > 6 else ''}]"
-        findings.lines.append(
-            f"{n}. **{f.rule}** ({f.confidence:.2f}): {f.summary}{cites if f.evidence else ''}"
-        )
+    diagnosis = Section("Diagnosis", list(diagnosis_lines(b)))
+    findings = Section("Findings", list(finding_lines(b)), noun="findings")
     if not b.findings:
         findings.lines.append("No rule found evidence for a cause; see the timeline.")
 
@@ -98,15 +114,17 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         timeline.lines.append(
             f"- `{e.id}` {_clock(e.at, start)} ({marker.strip()}) [{e.source}] {e.summary}"
         )
+        timeline.ids.append(e.id)
 
     responders = Section("Responders and escalation")
-    for cal in b.responders.on_call:
-        users = ", ".join(
-            " ".join(p for p in (u.first_name, u.last_name) if p) or u.email or u.id
-            for u in cal.users
-        )
-        name = cal.name or ("default calendar" if cal.default_calendar else cal.id)
-        responders.lines.append(f"- On call at the start ({name}): {users or 'nobody'}")
+    if b.responders.fallback:
+        for cal in b.responders.on_call:
+            users = ", ".join(u.name or u.email or u.id for u in cal.users)
+            name = cal.name or ("default calendar" if cal.default_calendar else cal.id)
+            responders.lines.append(
+                f"- On call at the start ({name}, fallback: {b.responders.fallback}): "
+                f"{users or 'nobody'}"
+            )
     policy = b.responders.policy
     if policy is not None:
         repeat = (
@@ -114,18 +132,9 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             if policy.repeat_count
             else "no repeat"
         )
-        responders.lines.append(f"- Policy '{policy.name}': {repeat}")
-        severities = {s.id: s.name for s in b.responders.severities}
-        for n, step in enumerate(policy.steps, 1):
-            kind = str(getattr(step, "type", "?"))
-            wait = getattr(step, "wait_before", None)
-            members = ", ".join(str(m.type) for m in getattr(step, "step_members", []) or [])
-            urgency = getattr(step, "urgency_id", None)
-            sev = f", severity {severities.get(urgency, urgency)}" if urgency else ""
-            responders.lines.append(
-                f"  - step {n}: {kind} after {_dur(wait)}{sev}"
-                + (f" -> {members}" if members else "")
-            )
+        responders.lines.append(f"- Policy '{policy.name}': {repeat}; who each step paged:")
+        responders.lines += [step_line(step) for step in b.responders.paged]
+    audit = Section("Detection and escalation audit", list(audit_lines(b)))
 
     blast = Section("Blast radius", noun="related items")
     if b.group is not None:
@@ -154,6 +163,9 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             if e.kind == "earlier_incident":
                 blast.lines.append(f"  - `{e.id}` {_t(e.at)} {e.summary}")
 
+    similar = Section("Similar past incidents", list(similar_lines(b)), noun="incidents")
+    checks = Section("Checked and ruled out / could not check", list(check_lines(b)), "checks")
+
     status = Section("Status page communication")
     for ctx in b.status_pages:
         page = ctx.page.company_name or ctx.page.subdomain or ctx.page.id
@@ -168,7 +180,8 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         if any(g.source == "status_pages" for g in b.gaps):
             status.lines.append("- Status pages could not be collected (see Gaps).")
         else:
-            status.lines.append("- No status page shows this monitor.")
+            kind = "heartbeat" if inc.heartbeat_id and not inc.monitor_id else "monitor"
+            status.lines.append(f"- No status page shows this {kind}.")
 
     routing = Section("Routing")
     for hook in b.routing.outgoing_webhooks:
@@ -198,7 +211,19 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     for note in b.notes:
         gaps.lines.append(f"- note: {note}")
 
-    return head, [findings, timeline, responders, blast, status, routing, gaps]
+    return head, [
+        diagnosis,
+        findings,
+        timeline,
+        responders,
+        audit,
+        blast,
+        similar,
+        status,
+        checks,
+        routing,
+        gaps,
+    ]
 
 
 def _fit(lines: list[str], budget: int) -> str:
@@ -215,69 +240,165 @@ def _fit(lines: list[str], budget: int) -> str:
 
 
 #: Room kept for the closing "what was left out" line when the text is cut.
-_NOTE_ROOM = 100
+_NOTE_ROOM = 40
+_SHORTENED = " … (rest omitted)"
+#: Under a tight budget the top finding keeps at least this much of its line.
+_ESSENTIAL = 160
+
+
+def _compose(  # noqa: PLR0917
+    head: list[str],
+    parts: list[Section],
+    head_n: int,
+    shown_n: dict[int, int],
+    shown: frozenset[str],
+    short: dict[tuple[int, int], str],
+) -> tuple[list[str], list[str]]:
+    """The text's lines for a selection, and the sections left out whole."""
+    out = list(head[:head_n])
+    if head_n == len(head) and head and head[-1] != "":
+        out.append("")
+    omitted: list[str] = []
+    for k, sec in enumerate(parts):
+        if not sec.lines:
+            continue
+        n = shown_n.get(k, 0)
+        if n == 0:
+            omitted.append(sec.title.lower())
+            continue
+        if out and out[-1] != "":
+            out.append("")
+        out.append(f"## {sec.title}")
+        out += [short.get((k, i)) or sec.text(i, shown) for i in range(n)]
+        if n < len(sec.lines):
+            out.append(f"- … {len(sec.lines) - n} more {sec.noun} omitted")
+        out.append("")
+    return out, omitted
+
+
+def _shown_ids(parts: list[Section], shown_n: dict[int, int]) -> frozenset[str]:
+    return frozenset(
+        i for k, sec in enumerate(parts) for i in sec.ids[: shown_n.get(k, 0)] if i is not None
+    )
+
+
+def _shorten(line: str, room: int) -> str | None:
+    if len(line) <= room:
+        return line
+    keep = room - len(_SHORTENED)
+    if keep < 20:
+        return None
+    cut = line[:keep]
+    if " " in cut[keep // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:[") + _SHORTENED
+
+
+def _select(
+    head: list[str], parts: list[Section], budget: int, shown: frozenset[str]
+) -> tuple[int, dict[int, int], dict[tuple[int, int], str]] | None:
+    """Which lines fit: the title, the trigger and the top finding first (shortened if
+    need be), then the rest of the head, then every section in order, whole lines only."""
+    used = 0
+    shown_n: dict[int, int] = {}
+    short: dict[tuple[int, int], str] = {}
+
+    def opened(k: int) -> int:
+        # a section's heading, its blank line after, and room for its "omitted" marker
+        sec = parts[k]
+        return len(sec.title) + 4 + len(f"- … {len(sec.lines)} more {sec.noun} omitted") + 1
+
+    if not head or len(head[0]) + 1 > budget:
+        return None
+    used += len(head[0]) + 2
+    head_n = 1
+    for k in (0, 1):  # the diagnosis' first line (the trigger) and the top finding
+        if k >= len(parts) or not parts[k].lines:
+            continue
+        room = budget - used - opened(k)
+        if k == 0 and len(parts) > 1 and parts[1].lines:
+            # leave the top finding room for at least its start
+            room -= opened(1) + min(len(parts[1].text(0, shown)), _ESSENTIAL) + 1
+        line = _shorten(parts[k].text(0, shown), room - 1)
+        if line is None:
+            continue
+        if line != parts[k].text(0, shown):
+            short[(k, 0)] = line
+        used += opened(k) + len(line) + 1
+        shown_n[k] = 1
+    for line in head[1:]:
+        if used + len(line) + 1 > budget:
+            break
+        used += len(line) + 1
+        head_n += 1
+    for k, sec in enumerate(parts):
+        if not sec.lines:
+            continue
+        n = shown_n.get(k, 0)
+        if n == 0:
+            if used + opened(k) >= budget:
+                continue
+            used += opened(k)
+        start = n
+        while n < len(sec.lines):
+            cost = len(sec.text(n, shown)) + 1
+            if used + cost > budget:
+                break
+            used += cost
+            n += 1
+        if n == 0:
+            used -= opened(k)
+        elif start == 0 or n > start:
+            shown_n[k] = n
+    return head_n, shown_n, short
+
+
+def _finish(out: list[str], omitted: list[str], max_chars: int) -> str | None:
+    """The text with its closing note; None when the note does not fit."""
+    note = "_Omitted for length: " + (", ".join(omitted) if omitted else "see markers") + "._"
+    text = "\n".join(out).rstrip("\n")
+    if len(text) + 2 + len(note) > max_chars:
+        note = f"_Omitted for length: {len(omitted)} section(s)._"
+    if len(text) + 2 + len(note) > max_chars:
+        return None
+    text = f"{text}\n\n{note}" if text else note
+    return text + "\n" if len(text) < max_chars else text
 
 
 def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str:
     head, parts = sections(bundle)
-    full: list[str] = list(head)
-    for sec in parts:
-        if sec.lines:
-            full += [f"## {sec.title}", *sec.lines, ""]
-    text = "\n".join(full).rstrip() + "\n"
+    every = {k: len(sec.lines) for k, sec in enumerate(parts)}
+    all_ids = _shown_ids(parts, every)
+    full_lines, _ = _compose(head, parts, len(head), every, all_ids, {})
+    text = "\n".join(full_lines).rstrip() + "\n"
     if max_chars is None or len(text) <= max_chars:
         return text
     if max_chars <= 0:
         return ""
-
-    out: list[str] = []
-    used = 0
     budget = max_chars - _NOTE_ROOM
+    best: str | None = None
+    shown: frozenset[str] = frozenset()  # first pass: every citation inline (the longest)
+    for _ in range(2):
+        chosen = _select(head, parts, budget, shown)
+        if chosen is None:
+            break
+        head_n, shown_n, short = chosen
+        visible = _shown_ids(parts, shown_n)
+        out, omitted = _compose(head, parts, head_n, shown_n, visible, short)
+        candidate = _finish(out, omitted, max_chars)
+        if candidate is not None and _cites_only(candidate, visible):
+            best = candidate
+        shown = visible
+    if best is None:
+        kept = _fit(head, max_chars - len("\n_Rest omitted._"))
+        closing = (kept + "\n_Rest omitted._") if kept else ""
+        return closing if len(closing) <= max_chars else _fit(head, max_chars)
+    return best
 
-    def add(line: str) -> bool:
-        nonlocal used
-        cost = len(line) + 1
-        if used + cost > budget:
+
+def _cites_only(text: str, visible: frozenset[str]) -> bool:
+    """Every event id the text cites in brackets is one it shows."""
+    for match in re.finditer(r"\[((?:e\d+(?:, )?)+)(?:[;\]…])", text):
+        if any(i not in visible for i in match.group(1).split(", ") if i):
             return False
-        out.append(line)
-        used += cost
-        return True
-
-    for line in head:
-        if not add(line):
-            # not even the summary fits: whole lines only, then say it was cut if possible
-            kept = _fit(head, max_chars - len("\n_Rest omitted._"))
-            closing = (kept + "\n_Rest omitted._") if kept else ""
-            return closing if len(closing) <= max_chars else _fit(head, max_chars)
-    omitted: list[str] = []
-    for sec in parts:
-        if not sec.lines:
-            continue
-        heading = f"## {sec.title}"
-        marker_room = len(f"- … {len(sec.lines)} more {sec.noun} omitted") + 1
-        if used + len(heading) + 1 + marker_room > budget:
-            omitted.append(sec.title.lower())
-            continue
-        add(heading)
-        shown = 0
-        for line in sec.lines:
-            rest = len(sec.lines) - shown - 1
-            reserve = len(f"- … {rest} more {sec.noun} omitted") + 1 if rest else 0
-            if used + len(line) + 1 + reserve > budget:
-                break
-            add(line)
-            shown += 1
-        if shown == 0:  # a heading over nothing but a marker says less than the closing note
-            out.pop()
-            used -= len(heading) + 1
-            omitted.append(sec.title.lower())
-            continue
-        if shown < len(sec.lines):
-            add(f"- … {len(sec.lines) - shown} more {sec.noun} omitted")
-        add("")
-    budget = max_chars  # the reserved room is now available for the closing note
-    note = "_Omitted for length: " + (", ".join(omitted) if omitted else "see markers") + "._"
-    if len(note) + 1 > budget - used:
-        note = f"_Omitted for length: {len(omitted)} section(s)._"
-    add(note)
-    return _fit(out, max_chars).rstrip("\n") + ("\n" if used < max_chars else "")
+    return True

@@ -1,0 +1,1 @@
+"""Markdown building blocks used by `rca/render.py`."""
