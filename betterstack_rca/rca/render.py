@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from betterstack_rca.rca.bundle import IncidentBundle
+from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline
 
 
 def _t(at: datetime | None) -> str:
@@ -43,43 +44,50 @@ class Section:
 
 def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     inc = b.incident
-    head = [f"# Incident {inc.id}: {inc.name or '(unnamed)'}", ""]
+    head = [
+        f"# Incident {inline(inc.id)}: {inline(inc.name) or '(unnamed)'}",
+        "",
+        ACCOUNT_TEXT_NOTE,
+        "",
+    ]
     source = (
-        f"monitor {b.monitor.pronounceable_name or b.monitor.id}"
+        f"monitor {inline(b.monitor.pronounceable_name or b.monitor.id)}"
         if b.monitor
-        else f"heartbeat {b.heartbeat.name or b.heartbeat.id}"
+        else f"heartbeat {inline(b.heartbeat.name or b.heartbeat.id)}"
         if b.heartbeat
-        else f"monitor {inc.monitor_id}"
+        else f"monitor {inline(inc.monitor_id)}"
         if inc.monitor_id
-        else f"heartbeat {inc.heartbeat_id}"
+        else f"heartbeat {inline(inc.heartbeat_id)}"
         if inc.heartbeat_id
         else "unknown source"
     )
     head.append(
-        f"- **Status:** {inc.status or '?'} · **Cause:** {inc.cause or 'n/a'} · "
+        f"- **Status:** {inline(inc.status) or '?'} · **Cause:** {inline(inc.cause) or 'n/a'} · "
         f"**Source:** {source}"
     )
     head.append(
         f"- **Started:** {_t(inc.started_at)} · **Acknowledged:** "
         f"{_dur(b.metrics.time_to_acknowledge)}"
-        + (f" by {inc.acknowledged_by}" if inc.acknowledged_by else "")
+        + (f" by {inline(inc.acknowledged_by)}" if inc.acknowledged_by else "")
         + f" · **Resolved:** {_dur(b.metrics.time_to_resolve)}"
         + f" · **Status page delay:** {_dur(b.metrics.status_page_delay)}"
     )
     if inc.url:
-        head.append(f"- **URL:** {inc.url}")
+        head.append(f"- **URL:** {inline(inc.url)}")
     if b.gaps:
         head.append(
             f"- **Incomplete:** {len(b.gaps)} source(s) failed: "
-            + ", ".join(sorted({g.source for g in b.gaps}))
+            + ", ".join(sorted({inline(g.source) for g in b.gaps}))
         )
     head.append("")
 
     findings = Section("Findings", noun="findings")
     for n, f in enumerate(b.findings, 1):
-        cites = f" [{', '.join(f.evidence[:6])}{'…' if len(f.evidence) > 6 else ''}]"
+        shown = ", ".join(inline(e) for e in f.evidence[:6])
+        cites = f" [{shown}{'…' if len(f.evidence) > 6 else ''}]"
         findings.lines.append(
-            f"{n}. **{f.rule}** ({f.confidence:.2f}): {f.summary}{cites if f.evidence else ''}"
+            f"{n}. **{inline(f.rule)}** ({f.confidence:.2f}): {inline(f.summary)}"
+            + (cites if f.evidence else "")
         )
     if not b.findings:
         findings.lines.append("No rule found evidence for a cause; see the timeline.")
@@ -96,16 +104,17 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             delta = (e.at - start).total_seconds()
             marker = f"T{'+' if delta >= 0 else '-'}{_dur(abs(delta))} "
         timeline.lines.append(
-            f"- `{e.id}` {_clock(e.at, start)} ({marker.strip()}) [{e.source}] {e.summary}"
+            f"- `{e.id}` {_clock(e.at, start)} ({marker.strip()}) [{inline(e.source)}] "
+            + inline(e.summary)
         )
 
     responders = Section("Responders and escalation")
     for cal in b.responders.on_call:
         users = ", ".join(
-            " ".join(p for p in (u.first_name, u.last_name) if p) or u.email or u.id
+            inline(" ".join(p for p in (u.first_name, u.last_name) if p) or u.email or u.id)
             for u in cal.users
         )
-        name = cal.name or ("default calendar" if cal.default_calendar else cal.id)
+        name = inline(cal.name or ("default calendar" if cal.default_calendar else cal.id))
         responders.lines.append(f"- On call at the start ({name}): {users or 'nobody'}")
     policy = b.responders.policy
     if policy is not None:
@@ -114,14 +123,14 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             if policy.repeat_count
             else "no repeat"
         )
-        responders.lines.append(f"- Policy '{policy.name}': {repeat}")
+        responders.lines.append(f"- Policy '{inline(policy.name)}': {repeat}")
         severities = {s.id: s.name for s in b.responders.severities}
         for n, step in enumerate(policy.steps, 1):
-            kind = str(getattr(step, "type", "?"))
+            kind = inline(getattr(step, "type", "?"))
             wait = getattr(step, "wait_before", None)
-            members = ", ".join(str(m.type) for m in getattr(step, "step_members", []) or [])
+            members = ", ".join(inline(m.type) for m in getattr(step, "step_members", []) or [])
             urgency = getattr(step, "urgency_id", None)
-            sev = f", severity {severities.get(urgency, urgency)}" if urgency else ""
+            sev = f", severity {inline(severities.get(urgency, urgency))}" if urgency else ""
             responders.lines.append(
                 f"  - step {n}: {kind} after {_dur(wait)}{sev}"
                 + (f" -> {members}" if members else "")
@@ -130,7 +139,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     blast = Section("Blast radius", noun="related items")
     if b.group is not None:
         blast.lines.append(
-            f"- Monitor group '{b.group.name}': {len(b.siblings) + 1} monitors "
+            f"- Monitor group '{inline(b.group.name)}': {len(b.siblings) + 1} monitors "
             f"({sum(1 for m in b.siblings if str(m.status) == 'down')} other(s) down now)"
         )
     for other in sorted(b.related_incidents, key=lambda i: i.started_at or b.window.start):
@@ -140,11 +149,11 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             rel = f"T{'+' if delta >= 0 else '-'}{_dur(abs(delta))}"
         kind = "heartbeat" if other.heartbeat_id and not other.monitor_id else "monitor"
         blast.lines.append(
-            f"- {rel} {kind} incident {other.id} '{other.name}': {other.cause or '?'} "
-            f"({other.status or '?'})"
+            f"- {rel} {kind} incident {inline(other.id)} '{inline(other.name)}': "
+            f"{inline(other.cause) or '?'} ({inline(other.status) or '?'})"
         )
     for hb in b.related_heartbeats:
-        blast.lines.append(f"- Heartbeat '{hb.name}' status {hb.status or '?'}")
+        blast.lines.append(f"- Heartbeat '{inline(hb.name)}' status {inline(hb.status) or '?'}")
     if b.history:
         blast.lines.append(
             f"- {len(b.history)} earlier incident(s) of the same source since "
@@ -152,16 +161,17 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         )
         for e in b.timeline:
             if e.kind == "earlier_incident":
-                blast.lines.append(f"  - `{e.id}` {_t(e.at)} {e.summary}")
+                blast.lines.append(f"  - `{e.id}` {_t(e.at)} {inline(e.summary)}")
 
     status = Section("Status page communication")
     for ctx in b.status_pages:
-        page = ctx.page.company_name or ctx.page.subdomain or ctx.page.id
-        shown = ", ".join(r.public_name or str(r.resource_id) for r in ctx.resources)
+        page = inline(ctx.page.company_name or ctx.page.subdomain or ctx.page.id)
+        shown = ", ".join(inline(r.public_name or r.resource_id) for r in ctx.resources)
         status.lines.append(f"- Page '{page}' shows: {shown}; {len(ctx.reports)} report(s)")
         for report in ctx.reports:
             status.lines.append(
-                f"  - {report.report_type} report '{report.title}' from {_t(report.starts_at)}"
+                f"  - {inline(report.report_type)} report '{inline(report.title)}' from "
+                f"{_t(report.starts_at)}"
                 f", {len(report.status_updates)} update(s)"
             )
     if not b.status_pages:
@@ -184,19 +194,22 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             if getattr(hook, name, None)
         ]
         routing.lines.append(
-            f"- Outgoing webhook '{hook.name}' ({hook.trigger_type}) -> {hook.url}"
+            f"- Outgoing webhook '{inline(hook.name)}' ({inline(hook.trigger_type)}) -> "
+            + inline(hook.url)
             + (f" on {', '.join(triggers)}" if triggers else "")
         )
     for mail in b.routing.email_integrations:
-        routing.lines.append(f"- Email integration '{getattr(mail, 'name', mail.id)}'")
+        routing.lines.append(f"- Email integration '{inline(getattr(mail, 'name', mail.id))}'")
     for incoming in b.routing.incoming_webhooks:
-        routing.lines.append(f"- Incoming webhook '{getattr(incoming, 'name', incoming.id)}'")
+        routing.lines.append(
+            f"- Incoming webhook '{inline(getattr(incoming, 'name', incoming.id))}'"
+        )
 
     gaps = Section("Gaps", noun="gaps")
     for gap in b.gaps:
-        gaps.lines.append(f"- {gap.source}: {gap.error}: {gap.message}")
+        gaps.lines.append(f"- {inline(gap.source)}: {inline(gap.error)}: {inline(gap.message)}")
     for note in b.notes:
-        gaps.lines.append(f"- note: {note}")
+        gaps.lines.append(f"- note: {inline(note)}")
 
     return head, [findings, timeline, responders, blast, status, routing, gaps]
 
