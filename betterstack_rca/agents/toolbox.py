@@ -176,7 +176,8 @@ def _validation_message(spec: ToolSpec[Any], exc: ValidationError) -> str:
         else:
             msg = str(error["msg"]).removeprefix("Value error, ")
             value = error.get("input")
-            got = f" (got {json.dumps(value, default=str)[:60]})" if value is not None else ""
+            shown = value is None or "got" in msg
+            got = "" if shown else f" (got {json.dumps(value, default=str)[:60]})"
             problems.append(f"{where}: {msg}{got}")
     return f"bad arguments for {spec.name}: {'; '.join(problems)}. {_usage(spec)}"
 

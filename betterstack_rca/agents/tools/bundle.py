@@ -50,12 +50,13 @@ def run(args: IncidentBundleArgs, ctx: ToolContext) -> ToolResult:
     structured = findings(bundle, ctx.max_chars // 4)
     note = len(UNTRUSTED_NOTE) + 1
     room = ctx.max_chars - size(structured) - note
+    full = bundle.to_markdown(sections=args.sections)
     capped = ""
-    if args.max_chars - note > room:
+    if len(full) > room and args.max_chars - note > room:
         capped = f"\n(max_chars lowered to keep the whole answer under {ctx.max_chars} characters)"
         room -= len(capped)
     budget = max(0, min(args.max_chars - note, room))
-    markdown = bundle.to_markdown(max_chars=budget, sections=args.sections)
+    markdown = full if len(full) <= budget else bundle.to_markdown(budget, args.sections)
     text = f"{UNTRUSTED_NOTE}\n{markdown}".rstrip("\n") + capped
     text = cap(text, min(args.max_chars, ctx.max_chars - size(structured)))
     return ToolResult(text, structured=structured.model_dump(mode="json"))
