@@ -44,7 +44,8 @@ cassettes: $(STAMP)
 bench:
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet --upgrade pip
-	.venv-bench/bin/python -m pip install --quiet -e . betterstack-uptime
+	.venv-bench/bin/python -m pip install --quiet -e '.[mcp]' betterstack-uptime
 	.venv-bench/bin/python bench/bundle.py
 	.venv-bench/bin/python bench/scale.py
 	.venv-bench/bin/python bench/listing.py
+	.venv-bench/bin/python bench/agents.py
