@@ -20,6 +20,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import TextContent
 
+from betterstack_rca import agents
 from betterstack_rca.cli import main
 from betterstack_rca.sandbox import HEADLINE_SCENARIO, Sandbox
 
@@ -140,6 +141,7 @@ def test_without_the_sdk_the_command_says_how_to_install_it(
     for name in [m for m in sys.modules if m == "mcp" or m.startswith("mcp.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.delitem(sys.modules, "betterstack_rca.agents.server", raising=False)
+    monkeypatch.delattr(agents, "server", raising=False)
     monkeypatch.setitem(sys.modules, "mcp", None)  # import mcp -> ImportError, as if absent
     assert main(["--sandbox", "mcp"]) == 1
     assert "pip install 'betterstack-rca[mcp]'" in capsys.readouterr().err

@@ -165,6 +165,20 @@ def test_incident_bundle_stays_within_max_chars(
     assert len(result.text) + len(json.dumps(result.structured)) <= tools.max_chars
 
 
+def test_a_cut_bundle_says_which_call_gets_the_next_events(
+    tools: Toolbox, headline_id: str
+) -> None:
+    text = ok(tools, "incident_bundle", {"incident_id": headline_id, "max_chars": 2500})
+    shown = re.findall(r"^- `(e\d+)` ", text, re.MULTILINE)
+    assert shown
+    ids = [e.id for e in tools.bundle(headline_id).timeline]
+    following = ids[ids.index(shown[-1]) + 1]
+    assert text.splitlines()[-1].startswith("left out: ")
+    assert f'incident_timeline(incident_id="{headline_id}", cursor="{following}")' in text
+    whole = ok(tools, "incident_bundle", {"incident_id": headline_id, "max_chars": 100_000})
+    assert "left out" not in whole
+
+
 def test_incident_bundle_structured_findings_are_the_bundles(
     tools: Toolbox, headline_id: str
 ) -> None:

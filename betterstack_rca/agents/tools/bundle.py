@@ -4,6 +4,7 @@ findings as structured output."""
 from __future__ import annotations
 
 import json
+import re
 
 from betterstack_rca.agents._text import UNTRUSTED_NOTE, cap
 from betterstack_rca.agents.models import BundleFindings, FindingOut, GapOut, IncidentBundleArgs
@@ -43,6 +44,28 @@ def size(out: BundleFindings) -> int:
     return len(json.dumps(out.model_dump(mode="json"), ensure_ascii=False))
 
 
+#: Room kept for the line that says which calls get what the Markdown left out.
+_REST_ROOM = 260
+_SHOWN_EVENT = re.compile(r"^- `(e\d+)` ", re.MULTILINE)
+
+
+def rest_hint(bundle: IncidentBundle, markdown: str) -> str:
+    """Which calls get what a cut Markdown left out."""
+    ref = bundle.incident.id
+    timeline = markdown.split("\n## Timeline\n", 1)
+    shown = _SHOWN_EVENT.findall(timeline[1].split("\n## ", 1)[0]) if len(timeline) > 1 else []
+    ids = [e.id for e in bundle.timeline]
+    if shown and shown[-1] in ids and ids.index(shown[-1]) + 1 < len(ids):
+        cursor = ids[ids.index(shown[-1]) + 1]
+        events = f'incident_timeline(incident_id="{ref}", cursor="{cursor}") has the next events; '
+    else:
+        events = f'incident_timeline(incident_id="{ref}") has every event; '
+    return (
+        f"left out: what the markers above say; {events}incident_bundle with "
+        'sections=["<name>"] shows one section whole.'
+    )
+
+
 def run(args: IncidentBundleArgs, ctx: ToolContext) -> ToolResult:
     bundle = ctx.bundle(args.incident_id)
     # The text (the note and the Markdown) stays within max_chars, and the whole answer
@@ -51,13 +74,16 @@ def run(args: IncidentBundleArgs, ctx: ToolContext) -> ToolResult:
     note = len(UNTRUSTED_NOTE) + 1
     room = ctx.max_chars - size(structured) - note
     full = bundle.to_markdown(sections=args.sections)
-    capped = ""
-    if len(full) > room and args.max_chars - note > room:
-        capped = f"\n(max_chars lowered to keep the whole answer under {ctx.max_chars} characters)"
-        room -= len(capped)
-    budget = max(0, min(args.max_chars - note, room))
-    markdown = full if len(full) <= budget else bundle.to_markdown(budget, args.sections)
-    text = f"{UNTRUSTED_NOTE}\n{markdown}".rstrip("\n") + capped
+    budget = min(args.max_chars - note, room)
+    if len(full) <= budget:
+        text = f"{UNTRUSTED_NOTE}\n{full}".rstrip("\n")
+    else:
+        capped = ""
+        if args.max_chars - note > room:
+            capped = f" (max_chars lowered to keep the answer under {ctx.max_chars} characters)"
+        markdown = bundle.to_markdown(max(0, budget - _REST_ROOM - len(capped)), args.sections)
+        hint = rest_hint(bundle, markdown) + capped
+        text = f"{UNTRUSTED_NOTE}\n{markdown.rstrip()}\n{hint}"
     text = cap(text, min(args.max_chars, ctx.max_chars - size(structured)))
     return ToolResult(text, structured=structured.model_dump(mode="json"))
 
