@@ -440,3 +440,22 @@ def test_over_the_cap_bundles_and_timelines_stay_under_it(
         timeline = ok(large, "incident_timeline", {"incident_id": incident_id, "limit": 500})
         if "left out:" in timeline:
             assert next_cursor(timeline) is not None
+
+
+def test_a_slow_bundle_stops_at_the_deadline_and_says_what_it_missed(
+    headline_id: str,
+) -> None:
+    from betterstack_rca.sandbox import Faults
+
+    from .conftest import sandbox_client, toolbox
+
+    slow = toolbox(
+        sandbox_client(faults=Faults(latency=0.3), max_retries=0),
+        bundle_options={"deadline": 0.5},
+    )
+    result = slow.call("incident_bundle", {"incident_id": headline_id})
+    assert not result.is_error, result.text
+    assert result.structured is not None
+    errors = {gap["error"] for gap in result.structured["gaps"]}
+    assert "DeadlineExceeded" in errors
+    assert "**Incomplete:**" in result.text
