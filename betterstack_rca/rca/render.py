@@ -2,11 +2,13 @@
 
 Sections, in order: summary, findings, timeline, responders and escalation, blast radius,
 status page communication, routing, gaps. Under a budget each section keeps as many whole
-lines as fit and says how many it left out; a line is never cut in the middle.
+lines as fit and says how many it left out; a line is never cut in the middle. The summary
+always comes first; `sections=` picks which of the others follow (names in `SECTIONS`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,14 +37,39 @@ def _dur(seconds: float | None) -> str:
     return f"{s // 3600}h {(s % 3600) // 60:02d}m"
 
 
+#: The sections after the summary, by the name `render_markdown(sections=...)` takes, in order.
+SECTIONS: tuple[str, ...] = (
+    "findings",
+    "timeline",
+    "responders",
+    "blast_radius",
+    "status_pages",
+    "routing",
+    "gaps",
+)
+
+
+def select_sections(names: Collection[str] | None) -> frozenset[str]:
+    """The section names to render (None: all); an unknown name is a `ValueError`."""
+    if names is None:
+        return frozenset(SECTIONS)
+    chosen = frozenset([names] if isinstance(names, str) else names)
+    unknown = sorted(chosen - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown section(s) {unknown}; known sections: {', '.join(SECTIONS)}")
+    return chosen
+
+
 @dataclass
 class Section:
     title: str
     lines: list[str] = field(default_factory=list)
     noun: str = "lines"
+    key: str = ""
+    """Its name in `SECTIONS`."""
 
 
-def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
+def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     inc = b.incident
     head = [
         f"# Incident {inline(inc.id)}: {inline(inc.name) or '(unnamed)'}",
@@ -81,7 +108,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         )
     head.append("")
 
-    findings = Section("Findings", noun="findings")
+    findings = Section("Findings", noun="findings", key="findings")
     for n, f in enumerate(b.findings, 1):
         shown = ", ".join(inline(e) for e in f.evidence[:6])
         cites = f" [{shown}{'…' if len(f.evidence) > 6 else ''}]"
@@ -92,7 +119,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     if not b.findings:
         findings.lines.append("No rule found evidence for a cause; see the timeline.")
 
-    timeline = Section("Timeline", noun="events")
+    timeline = Section("Timeline", noun="events", key="timeline")
     start = inc.started_at
     for e in b.timeline:
         if e.at < b.window.start and e.kind != "config_changed":
@@ -108,7 +135,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             + inline(e.summary)
         )
 
-    responders = Section("Responders and escalation")
+    responders = Section("Responders and escalation", key="responders")
     for cal in b.responders.on_call:
         users = ", ".join(
             inline(" ".join(p for p in (u.first_name, u.last_name) if p) or u.email or u.id)
@@ -136,7 +163,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
                 + (f" -> {members}" if members else "")
             )
 
-    blast = Section("Blast radius", noun="related items")
+    blast = Section("Blast radius", noun="related items", key="blast_radius")
     if b.group is not None:
         blast.lines.append(
             f"- Monitor group '{inline(b.group.name)}': {len(b.siblings) + 1} monitors "
@@ -163,7 +190,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             if e.kind == "earlier_incident":
                 blast.lines.append(f"  - `{e.id}` {_t(e.at)} {inline(e.summary)}")
 
-    status = Section("Status page communication")
+    status = Section("Status page communication", key="status_pages")
     for ctx in b.status_pages:
         page = inline(ctx.page.company_name or ctx.page.subdomain or ctx.page.id)
         shown = ", ".join(inline(r.public_name or r.resource_id) for r in ctx.resources)
@@ -180,7 +207,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         else:
             status.lines.append("- No status page shows this monitor.")
 
-    routing = Section("Routing")
+    routing = Section("Routing", key="routing")
     for hook in b.routing.outgoing_webhooks:
         triggers = [
             name.removeprefix("on_incident_")
@@ -205,7 +232,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             f"- Incoming webhook '{inline(getattr(incoming, 'name', incoming.id))}'"
         )
 
-    gaps = Section("Gaps", noun="gaps")
+    gaps = Section("Gaps", noun="gaps", key="gaps")
     for gap in b.gaps:
         gaps.lines.append(f"- {inline(gap.source)}: {inline(gap.error)}: {inline(gap.message)}")
     for note in b.notes:
@@ -231,8 +258,14 @@ def _fit(lines: list[str], budget: int) -> str:
 _NOTE_ROOM = 100
 
 
-def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str:
-    head, parts = sections(bundle)
+def render_markdown(
+    bundle: IncidentBundle,
+    max_chars: int | None = None,
+    sections: Collection[str] | None = None,
+) -> str:
+    chosen = select_sections(sections)
+    head, parts = _sections(bundle)
+    parts = [sec for sec in parts if sec.key in chosen]
     full: list[str] = list(head)
     for sec in parts:
         if sec.lines:
