@@ -25,6 +25,8 @@ from betterstack_rca.errors import (
     PermissionDeniedError,
 )
 from betterstack_rca.rca import BundleOptions, parse_duration
+from betterstack_rca.rca.text import cell
+from betterstack_rca.rca.text import one_line as text_one_line
 
 PROG = "betterstack-rca"
 
@@ -223,8 +225,9 @@ def write_text(path: Path, text: str) -> None:
 
 
 def clip(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One printable line of at most `width` characters (no control characters: a terminal
+    escape in an incident name must not reach the terminal)."""
+    return text_one_line(text, width)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -239,7 +242,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|") or "-"
+    """Account text as a Markdown table cell: one line, no structure (`rca.text.cell`)."""
+    return cell(text)
 
 
 # --- errors --------------------------------------------------------------------------

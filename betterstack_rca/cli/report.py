@@ -196,7 +196,11 @@ class Report:
             ]
             for r in rows:
                 inc = r.incident
-                link = f"[{inc.id}]({inc.id}/bundle.md)" if r.bundle is not None else str(inc.id)
+                link = (
+                    f"[{md_cell(str(inc.id))}]({inc.id}/bundle.md)"
+                    if r.bundle is not None
+                    else md_cell(str(inc.id))
+                )
                 started = inc.started_at.strftime("%Y-%m-%d %H:%M") if inc.started_at else "?"
                 out.append(
                     "| "
@@ -219,7 +223,7 @@ class Report:
             out.append("No incidents started in this window.")
         if failed:
             out += ["", "## Failed bundles", ""]
-            out += [f"- {r.incident.id}: {md_cell(r.error or '')}" for r in failed]
+            out += [f"- {md_cell(str(r.incident.id))}: {md_cell(r.error or '')}" for r in failed]
         return "\n".join(out) + "\n"
 
 

@@ -7,6 +7,7 @@ meaning or is removed (adding fields does not bump the major number).
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
@@ -398,12 +399,17 @@ class IncidentBundle(_Model):
         """The bundle as JSON text (schema in docs/bundle.md, `schema_version` first)."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def to_markdown(self, max_chars: int | None = None) -> str:
-        """Markdown for people and LLMs: most important first, never above `max_chars`."""
+    def to_markdown(
+        self, max_chars: int | None = None, sections: Collection[str] | None = None
+    ) -> str:
+        """Markdown for people and LLMs: most important first, never above `max_chars`.
+
+        `sections` picks the sections after the summary (see `render.SECTIONS`; None: all).
+        """
         # late: the renderer depends on this model, not the other way round
         from betterstack_rca.rca.render import render_markdown
 
-        return render_markdown(self, max_chars=max_chars)
+        return render_markdown(self, max_chars=max_chars, sections=sections)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown(max_chars=20_000)

@@ -2,16 +2,18 @@
 
 Sections, in order: summary, diagnosis, findings, timeline, responders and escalation,
 detection and escalation audit, blast radius, similar past incidents, status page
-communication, checked and ruled out / could not check, routing, gaps. Under a budget the
-title, the diagnosis' trigger and the top finding come first (shortened, and said so, when
-even they do not fit), then the rest by importance; each section keeps as many whole lines as
-fit and says how many it left out. A finding never cites an event id the text does not show:
-such an event is cited inline.
+communication, checked and ruled out / could not check, routing, gaps. The summary always
+comes first; `sections=` picks which of the others follow (names in `SECTIONS`). Under a
+budget the title, the diagnosis' trigger and the top finding come first (shortened, and said
+so, when even they do not fit), then the rest by importance; each section keeps as many whole
+lines as fit and says how many it left out. A finding never cites an event id the text does
+not show: such an event is cited inline. Account text goes through `rca/text.py`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,6 +27,7 @@ from betterstack_rca.rca.renderers.parts import (
     similar_lines,
     step_line,
 )
+from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline
 
 
 def _t(at: datetime | None) -> str:
@@ -48,11 +51,40 @@ def _dur(seconds: float | None) -> str:
     return f"{s // 3600}h {(s % 3600) // 60:02d}m"
 
 
+#: The sections after the summary, by the name `render_markdown(sections=...)` takes, in order.
+SECTIONS: tuple[str, ...] = (
+    "diagnosis",
+    "findings",
+    "timeline",
+    "responders",
+    "audit",
+    "blast_radius",
+    "similar",
+    "status_pages",
+    "checks",
+    "routing",
+    "gaps",
+)
+
+
+def select_sections(names: Collection[str] | None) -> frozenset[str]:
+    """The section names to render (None: all); an unknown name is a `ValueError`."""
+    if names is None:
+        return frozenset(SECTIONS)
+    chosen = frozenset([names] if isinstance(names, str) else names)
+    unknown = sorted(chosen - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown section(s) {unknown}; known sections: {', '.join(SECTIONS)}")
+    return chosen
+
+
 @dataclass
 class Section:
     title: str
     lines: list[str | Cited] = field(default_factory=list)
     noun: str = "lines"
+    key: str = ""
+    """Its name in `SECTIONS`."""
     ids: list[str | None] = field(default_factory=list)
     """For the timeline: the event id of each line (what a citation may point at)."""
 
@@ -61,46 +93,51 @@ class Section:
         return line if isinstance(line, str) else line(shown)
 
 
-def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
+def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     inc = b.incident
-    head = [f"# Incident {inc.id}: {inc.name or '(unnamed)'}", ""]
+    head = [
+        f"# Incident {inline(inc.id)}: {inline(inc.name) or '(unnamed)'}",
+        "",
+        ACCOUNT_TEXT_NOTE,
+        "",
+    ]
     source = (
-        f"monitor {b.monitor.pronounceable_name or b.monitor.id}"
+        f"monitor {inline(b.monitor.pronounceable_name or b.monitor.id)}"
         if b.monitor
-        else f"heartbeat {b.heartbeat.name or b.heartbeat.id}"
+        else f"heartbeat {inline(b.heartbeat.name or b.heartbeat.id)}"
         if b.heartbeat
-        else f"monitor {inc.monitor_id}"
+        else f"monitor {inline(inc.monitor_id)}"
         if inc.monitor_id
-        else f"heartbeat {inc.heartbeat_id}"
+        else f"heartbeat {inline(inc.heartbeat_id)}"
         if inc.heartbeat_id
         else "unknown source"
     )
     head.append(
-        f"- **Status:** {inc.status or '?'} · **Cause:** {inc.cause or 'n/a'} · "
+        f"- **Status:** {inline(inc.status) or '?'} · **Cause:** {inline(inc.cause) or 'n/a'} · "
         f"**Source:** {source}"
     )
     head.append(
         f"- **Started:** {_t(inc.started_at)} · **Acknowledged:** "
         f"{_dur(b.metrics.time_to_acknowledge)}"
-        + (f" by {inc.acknowledged_by}" if inc.acknowledged_by else "")
+        + (f" by {inline(inc.acknowledged_by)}" if inc.acknowledged_by else "")
         + f" · **Resolved:** {_dur(b.metrics.time_to_resolve)}"
         + f" · **Status page delay:** {_dur(b.metrics.status_page_delay)}"
     )
     if inc.url:
-        head.append(f"- **URL:** {inc.url}")
+        head.append(f"- **URL:** {inline(inc.url)}")
     if b.gaps:
         head.append(
             f"- **Incomplete:** {len(b.gaps)} source(s) failed: "
-            + ", ".join(sorted({g.source for g in b.gaps}))
+            + ", ".join(sorted({inline(g.source) for g in b.gaps}))
         )
     head.append("")
 
-    diagnosis = Section("Diagnosis", list(diagnosis_lines(b)))
-    findings = Section("Findings", list(finding_lines(b)), noun="findings")
+    diagnosis = Section("Diagnosis", list(diagnosis_lines(b)), key="diagnosis")
+    findings = Section("Findings", list(finding_lines(b)), noun="findings", key="findings")
     if not b.findings:
         findings.lines.append("No rule found evidence for a cause; see the timeline.")
 
-    timeline = Section("Timeline", noun="events")
+    timeline = Section("Timeline", noun="events", key="timeline")
     start = inc.started_at
     for e in b.timeline:
         if e.at < b.window.start and e.kind != "config_changed":
@@ -112,17 +149,18 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             delta = (e.at - start).total_seconds()
             marker = f"T{'+' if delta >= 0 else '-'}{_dur(abs(delta))} "
         timeline.lines.append(
-            f"- `{e.id}` {_clock(e.at, start)} ({marker.strip()}) [{e.source}] {e.summary}"
+            f"- `{e.id}` {_clock(e.at, start)} ({marker.strip()}) [{inline(e.source)}] "
+            + inline(e.summary)
         )
         timeline.ids.append(e.id)
 
-    responders = Section("Responders and escalation")
+    responders = Section("Responders and escalation", key="responders")
     if b.responders.fallback:
         for cal in b.responders.on_call:
-            users = ", ".join(u.name or u.email or u.id for u in cal.users)
-            name = cal.name or ("default calendar" if cal.default_calendar else cal.id)
+            users = ", ".join(inline(u.name or u.email or u.id) for u in cal.users)
+            name = inline(cal.name or ("default calendar" if cal.default_calendar else cal.id))
             responders.lines.append(
-                f"- On call at the start ({name}, fallback: {b.responders.fallback}): "
+                f"- On call at the start ({name}, fallback: {inline(b.responders.fallback)}): "
                 f"{users or 'nobody'}"
             )
     policy = b.responders.policy
@@ -132,14 +170,14 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             if policy.repeat_count
             else "no repeat"
         )
-        responders.lines.append(f"- Policy '{policy.name}': {repeat}; who each step paged:")
+        responders.lines.append(f"- Policy '{inline(policy.name)}': {repeat}; who each step paged:")
         responders.lines += [step_line(step) for step in b.responders.paged]
-    audit = Section("Detection and escalation audit", list(audit_lines(b)))
+    audit = Section("Detection and escalation audit", list(audit_lines(b)), key="audit")
 
-    blast = Section("Blast radius", noun="related items")
+    blast = Section("Blast radius", noun="related items", key="blast_radius")
     if b.group is not None:
         blast.lines.append(
-            f"- Monitor group '{b.group.name}': {len(b.siblings) + 1} monitors "
+            f"- Monitor group '{inline(b.group.name)}': {len(b.siblings) + 1} monitors "
             f"({sum(1 for m in b.siblings if str(m.status) == 'down')} other(s) down now)"
         )
     for other in sorted(b.related_incidents, key=lambda i: i.started_at or b.window.start):
@@ -149,11 +187,11 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             rel = f"T{'+' if delta >= 0 else '-'}{_dur(abs(delta))}"
         kind = "heartbeat" if other.heartbeat_id and not other.monitor_id else "monitor"
         blast.lines.append(
-            f"- {rel} {kind} incident {other.id} '{other.name}': {other.cause or '?'} "
-            f"({other.status or '?'})"
+            f"- {rel} {kind} incident {inline(other.id)} '{inline(other.name)}': "
+            f"{inline(other.cause) or '?'} ({inline(other.status) or '?'})"
         )
     for hb in b.related_heartbeats:
-        blast.lines.append(f"- Heartbeat '{hb.name}' status {hb.status or '?'}")
+        blast.lines.append(f"- Heartbeat '{inline(hb.name)}' status {inline(hb.status) or '?'}")
     if b.history:
         blast.lines.append(
             f"- {len(b.history)} earlier incident(s) of the same source since "
@@ -161,19 +199,24 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         )
         for e in b.timeline:
             if e.kind == "earlier_incident":
-                blast.lines.append(f"  - `{e.id}` {_t(e.at)} {e.summary}")
+                blast.lines.append(f"  - `{e.id}` {_t(e.at)} {inline(e.summary)}")
 
-    similar = Section("Similar past incidents", list(similar_lines(b)), noun="incidents")
-    checks = Section("Checked and ruled out / could not check", list(check_lines(b)), "checks")
+    similar = Section(
+        "Similar past incidents", list(similar_lines(b)), noun="incidents", key="similar"
+    )
+    checks = Section(
+        "Checked and ruled out / could not check", list(check_lines(b)), "checks", key="checks"
+    )
 
-    status = Section("Status page communication")
+    status = Section("Status page communication", key="status_pages")
     for ctx in b.status_pages:
-        page = ctx.page.company_name or ctx.page.subdomain or ctx.page.id
-        shown = ", ".join(r.public_name or str(r.resource_id) for r in ctx.resources)
+        page = inline(ctx.page.company_name or ctx.page.subdomain or ctx.page.id)
+        shown = ", ".join(inline(r.public_name or r.resource_id) for r in ctx.resources)
         status.lines.append(f"- Page '{page}' shows: {shown}; {len(ctx.reports)} report(s)")
         for report in ctx.reports:
             status.lines.append(
-                f"  - {report.report_type} report '{report.title}' from {_t(report.starts_at)}"
+                f"  - {inline(report.report_type)} report '{inline(report.title)}' from "
+                f"{_t(report.starts_at)}"
                 f", {len(report.status_updates)} update(s)"
             )
     if not b.status_pages:
@@ -183,7 +226,7 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             kind = "heartbeat" if inc.heartbeat_id and not inc.monitor_id else "monitor"
             status.lines.append(f"- No status page shows this {kind}.")
 
-    routing = Section("Routing")
+    routing = Section("Routing", key="routing")
     for hook in b.routing.outgoing_webhooks:
         triggers = [
             name.removeprefix("on_incident_")
@@ -197,19 +240,22 @@ def sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             if getattr(hook, name, None)
         ]
         routing.lines.append(
-            f"- Outgoing webhook '{hook.name}' ({hook.trigger_type}) -> {hook.url}"
+            f"- Outgoing webhook '{inline(hook.name)}' ({inline(hook.trigger_type)}) -> "
+            + inline(hook.url)
             + (f" on {', '.join(triggers)}" if triggers else "")
         )
     for mail in b.routing.email_integrations:
-        routing.lines.append(f"- Email integration '{getattr(mail, 'name', mail.id)}'")
+        routing.lines.append(f"- Email integration '{inline(getattr(mail, 'name', mail.id))}'")
     for incoming in b.routing.incoming_webhooks:
-        routing.lines.append(f"- Incoming webhook '{getattr(incoming, 'name', incoming.id)}'")
+        routing.lines.append(
+            f"- Incoming webhook '{inline(getattr(incoming, 'name', incoming.id))}'"
+        )
 
-    gaps = Section("Gaps", noun="gaps")
+    gaps = Section("Gaps", noun="gaps", key="gaps")
     for gap in b.gaps:
-        gaps.lines.append(f"- {gap.source}: {gap.error}: {gap.message}")
+        gaps.lines.append(f"- {inline(gap.source)}: {inline(gap.error)}: {inline(gap.message)}")
     for note in b.notes:
-        gaps.lines.append(f"- note: {note}")
+        gaps.lines.append(f"- note: {inline(note)}")
 
     return head, [
         diagnosis,
@@ -312,13 +358,16 @@ def _select(
         return None
     used += len(head[0]) + 2
     head_n = 1
-    for k in (0, 1):  # the diagnosis' first line (the trigger) and the top finding
-        if k >= len(parts) or not parts[k].lines:
+    keys = [sec.key for sec in parts]
+    essential = [keys.index(k) for k in ("diagnosis", "findings") if k in keys]
+    for k in essential:  # the diagnosis' first line (the trigger) and the top finding
+        if not parts[k].lines:
             continue
         room = budget - used - opened(k)
-        if k == 0 and len(parts) > 1 and parts[1].lines:
+        if k == essential[0] and len(essential) == 2 and parts[essential[1]].lines:
             # leave the top finding room for at least its start
-            room -= opened(1) + min(len(parts[1].text(0, shown)), _ESSENTIAL) + 1
+            top = parts[essential[1]]
+            room -= opened(essential[1]) + min(len(top.text(0, shown)), _ESSENTIAL) + 1
         line = _shorten(parts[k].text(0, shown), room - 1)
         if line is None:
             continue
@@ -365,8 +414,14 @@ def _finish(out: list[str], omitted: list[str], max_chars: int) -> str | None:
     return text + "\n" if len(text) < max_chars else text
 
 
-def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str:
-    head, parts = sections(bundle)
+def render_markdown(
+    bundle: IncidentBundle,
+    max_chars: int | None = None,
+    sections: Collection[str] | None = None,
+) -> str:
+    chosen = select_sections(sections)
+    head, parts = _sections(bundle)
+    parts = [sec for sec in parts if sec.key in chosen]
     every = {k: len(sec.lines) for k, sec in enumerate(parts)}
     all_ids = _shown_ids(parts, every)
     full_lines, _ = _compose(head, parts, len(head), every, all_ids, {})
@@ -379,10 +434,10 @@ def render_markdown(bundle: IncidentBundle, max_chars: int | None = None) -> str
     best: str | None = None
     shown: frozenset[str] = frozenset()  # first pass: every citation inline (the longest)
     for _ in range(2):
-        chosen = _select(head, parts, budget, shown)
-        if chosen is None:
+        picked = _select(head, parts, budget, shown)
+        if picked is None:
             break
-        head_n, shown_n, short = chosen
+        head_n, shown_n, short = picked
         visible = _shown_ids(parts, shown_n)
         out, omitted = _compose(head, parts, head_n, shown_n, visible, short)
         candidate = _finish(out, omitted, max_chars)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
 
@@ -25,6 +26,32 @@ def ident(value: object, name: str) -> str:
         f"{name} must be a Better Stack id such as '123456' (letters, digits, '-' or '_'), "
         f"got {value!r}"
     )
+
+
+def parse_ref(value: object, segment: str, name: str) -> str:
+    """An id, or the id that follows ``/<segment>/`` in a Better Stack URL (the web app's or
+    the API's, with or without a tail such as ``/timeline``, a query or a fragment)."""
+    if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
+        text = value.strip()
+        try:
+            segments = [s for s in urlsplit(text).path.split("/") if s]
+        except ValueError:
+            segments = []
+        for at, found in enumerate(segments[:-1]):
+            if found == segment and _ID.fullmatch(segments[at + 1]):
+                return segments[at + 1]
+        raise ValueError(
+            f"{name} must be an id such as '123456' or a Better Stack URL with "
+            f"/{segment}/<id> in it; found no id in {text[:120]!r}"
+        )
+    return ident(value, name)
+
+
+def parse_incident_ref(value: object, name: str = "incident_id") -> str:
+    """An incident id from an id (``410002054``, ``"410002054"``) or a Better Stack incident
+    URL, as the web app shows it (``https://uptime.betterstack.com/team/12/incidents/410002054``)
+    or as the API has it (``.../api/v3/incidents/410002054``)."""
+    return parse_ref(value, "incidents", name)
 
 
 def _aware(value: datetime, name: str) -> datetime:

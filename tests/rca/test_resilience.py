@@ -218,6 +218,27 @@ def test_markdown_puts_findings_before_the_timeline(bundles: dict[str, IncidentB
     assert text.index("## Findings") < text.index("## Timeline") if "## Timeline" in text else True
 
 
+def test_markdown_sections_pick_what_follows_the_summary(
+    bundles: dict[str, IncidentBundle],
+) -> None:
+    from betterstack_rca.rca.render import SECTIONS
+
+    bundle = bundles["database_backup"]
+    full = bundle.to_markdown()
+    only = bundle.to_markdown(sections=["timeline", "findings"])
+    assert only.startswith(full.split("\n## ", 1)[0])  # the summary stays
+    assert "## Findings" in only
+    assert "## Timeline" in only
+    assert only.index("## Findings") < only.index("## Timeline")  # the renderer's order
+    assert "## Responders" not in only
+    assert "## Routing" not in only
+    assert bundle.to_markdown(sections=SECTIONS) == full
+    assert "## " not in bundle.to_markdown(sections=[])
+    assert len(bundle.to_markdown(max_chars=900, sections=["timeline"])) <= 900
+    with pytest.raises(ValueError, match=r"unknown section\(s\) \['diagnosys'\]; known sections"):
+        bundle.to_markdown(sections=["findings", "diagnosys"])
+
+
 def test_json_has_a_schema_version_and_round_trips(bundles: dict[str, IncidentBundle]) -> None:
     bundle = bundles["bad_deploy"]
     data = json.loads(bundle.to_json())

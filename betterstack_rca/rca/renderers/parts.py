@@ -3,6 +3,8 @@ the similar past incidents (`rca/render.py` lays them out within the budget).
 
 A line that cites timeline events is built by a function of the ids the rendering shows:
 an event that was cut is cited inline (its time and what happened) instead of by its id.
+Every piece of account text (names, causes, summaries that quote them, check reasons) goes
+through `rca.text.inline`, so it can never become Markdown structure.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from betterstack_rca.rca.bundle import Check, DiagnosisPart, Finding, IncidentBundle, PagedStep
+from betterstack_rca.rca.text import inline
 
 #: A line that depends on which events the rendering shows.
 Cited = Callable[[frozenset[str]], str]
 #: Events cited inline at most, then "+N more".
-INLINE_MAX = 2
+INLINE_MAX = 1
 INLINE_SUMMARY = 48
 
 
@@ -44,18 +47,15 @@ def cite(b: IncidentBundle, evidence: Iterable[str], shown: frozenset[str], limi
     parts = kept[:limit]
     if len(kept) > limit:
         parts.append("…")
-    inline = []
+    cited: list[str] = []
     for event_id in cut[:INLINE_MAX]:
         event = b.event(event_id)
         if event is None:
             continue
-        what = event.summary
-        if len(what) > INLINE_SUMMARY:
-            what = what[: INLINE_SUMMARY - 1].rstrip() + "…"
-        inline.append(f"{event.at:%H:%M:%S} {what}")
+        cited.append(f"{event.at:%H:%M:%S} {inline(event.summary, limit=INLINE_SUMMARY)}")
     if len(cut) > INLINE_MAX:
-        inline.append(f"+{len(cut) - INLINE_MAX} more")
-    return " [" + "; ".join(([", ".join(parts)] if parts else []) + inline) + "]"
+        cited.append(f"+{len(cut) - INLINE_MAX} more")
+    return " [" + "; ".join(([", ".join(parts)] if parts else []) + cited) + "]"
 
 
 def _part_line(b: IncidentBundle, label: str, part: DiagnosisPart | None) -> Cited | None:
@@ -66,7 +66,8 @@ def _part_line(b: IncidentBundle, label: str, part: DiagnosisPart | None) -> Cit
         grade = f" ({part.level} {part.confidence:.2f})" if part.rule else ""
         when = f", {part.at:%H:%M:%S} UTC" if part.at else ""
         rule = f" `{part.rule}`" if part.rule else ""
-        return f"- **{label}**{grade}{when}:{rule} {part.summary}{cite(b, part.evidence, shown)}"
+        summary = inline(part.summary)
+        return f"- **{label}**{grade}{when}:{rule} {summary}{cite(b, part.evidence, shown)}"
 
     return line
 
@@ -85,7 +86,8 @@ def diagnosis_lines(b: IncidentBundle) -> list[Cited]:
         impact = d.impact
 
         def line(shown: frozenset[str]) -> str:
-            return f"- **Impact**: {impact.summary}{cite(b, impact.evidence, shown, 4)}"
+            summary = inline(impact.summary)
+            return f"- **Impact**: {summary}{cite(b, impact.evidence, shown, 4)}"
 
         out.append(line)
     return out
@@ -94,7 +96,8 @@ def diagnosis_lines(b: IncidentBundle) -> list[Cited]:
 def _finding_line(b: IncidentBundle, n: int, f: Finding) -> Cited:
     def line(shown: frozenset[str]) -> str:
         return (
-            f"{n}. **{f.rule}** ({f.role}, {f.level} {f.confidence:.2f}): {f.summary}"
+            f"{n}. **{inline(f.rule)}** ({f.role}, {f.level} {f.confidence:.2f}): "
+            f"{inline(f.summary)}"
             f"{cite(b, f.evidence, shown)}"
         )
 
@@ -106,29 +109,29 @@ def finding_lines(b: IncidentBundle) -> list[Cited]:
 
 
 def _person(p: object) -> str:
-    name = getattr(p, "name", None) or getattr(p, "email", None) or "?"
+    name = inline(getattr(p, "name", None) or getattr(p, "email", None) or "?")
     if getattr(p, "reachable_by_phone", None) is False:
         name += " (no phone number: calls and SMS could not reach them)"
-    return str(name)
+    return name
 
 
 def step_line(step: PagedStep) -> str:
     when = f"at T+{dur(step.at_seconds)}" if step.at_seconds is not None else ""
     ran = {True: "ran", False: "not reached", None: ""}[step.reached]
-    head = f"  - step {step.step} ({step.type}, {when}{', ' + ran if ran else ''})"
+    head = f"  - step {step.step} ({inline(step.type)}, {when}{', ' + ran if ran else ''})"
     if step.note and not step.members:
-        return f"{head}: {step.note}"
+        return f"{head}: {inline(step.note)}"
     members = []
     for m in step.members:
         if m.type == "current_on_call":
-            who = ", ".join(_person(p) for p in m.people) or (m.note or "nobody")
-            members.append(f"on call in {m.calendar_name or m.calendar_id}: {who}")
+            who = ", ".join(_person(p) for p in m.people) or inline(m.note or "nobody")
+            members.append(f"on call in {inline(m.calendar_name or m.calendar_id)}: {who}")
         elif m.people:
             members.append(", ".join(_person(p) for p in m.people))
         else:
-            members.append(f"{m.type}: {m.note}" if m.note else m.type)
+            members.append(inline(f"{m.type}: {m.note}" if m.note else m.type))
     via = f" via {', '.join(step.channels)}" if step.channels else ""
-    sev = f" [{step.severity}]" if step.severity else ""
+    sev = f" [{inline(step.severity)}]" if step.severity else ""
     return f"{head}{sev}{via}: " + "; ".join(members)
 
 
@@ -169,9 +172,9 @@ def audit_lines(b: IncidentBundle) -> list[str]:
         waits = ", ".join(f"T+{dur(s)}" for s in e.step_at_seconds)
         out.append(f"- Escalation: {at}; steps run at {waits}")
     if e.channels:
-        out.append(f"- Alerted via: {', '.join(e.channels)}")
+        out.append(f"- Alerted via: {inline(', '.join(e.channels))}")
     if c.updates is not None:
-        marked = f"; marked {', '.join(c.resources_marked)}" if c.resources_marked else ""
+        marked = f"; marked {inline(', '.join(c.resources_marked))}" if c.resources_marked else ""
         out.append(
             f"- Public updates: {c.updates}, first after {dur(c.first_update_after)}, "
             f"longest gap {dur(c.longest_gap)}{marked}"
@@ -185,13 +188,14 @@ def similar_lines(b: IncidentBundle) -> list[str]:
         traits = ", ".join(f"{k.replace('_', ' ')} +{v}" for k, v in s.matches.items())
         ended = (
             f"resolved after {dur(s.duration)}"
-            + (f" by {s.resolved_by}" if s.resolved_by else " (recovered by itself)")
+            + (f" by {inline(s.resolved_by)}" if s.resolved_by else " (recovered by itself)")
             if s.duration is not None
             else "still open"
         )
         when = f"{s.started_at:%Y-%m-%d %H:%M}" if s.started_at else "?"
         out.append(
-            f"- incident {s.incident_id} {when} '{s.cause or '?'}' score {s.score} ({traits}); "
+            f"- incident {inline(s.incident_id)} {when} '{inline(s.cause or '?')}' "
+            f"score {s.score} ({traits}); "
             f"{ended}"
         )
     return out
@@ -199,7 +203,7 @@ def similar_lines(b: IncidentBundle) -> list[str]:
 
 def _check_line(c: Check) -> str:
     what = "ruled out" if c.status == "ruled_out" else "could not check"
-    return f"- {what}: `{c.name}`: {c.reason}"
+    return f"- {what}: `{inline(c.name)}`: {inline(c.reason)}"
 
 
 def check_lines(b: IncidentBundle) -> list[str]:
