@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from betterstack_rca._core.http import DEFAULT_BASE_URL, USER_AGENT, mask_token, normalise_base_url
+from betterstack_rca._core.limits import ACCEPT_ENCODING
 from betterstack_rca._core.pacing import TokenBucket
 from betterstack_rca.errors import BetterStackError
 
@@ -106,6 +107,7 @@ class ClientConfig:
         return {
             "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": USER_AGENT,
         }
 
@@ -124,6 +126,7 @@ class ClientConfig:
         """Keyword arguments for `SyncSender` / `AsyncSender` (besides the httpx client)."""
         return {
             "max_concurrency": self.max_concurrency,
+            "timeout": self.timeout,
             "base_url": self.base_url,
             "token": self.token,
             "max_retries": self.max_retries,
