@@ -20,7 +20,7 @@ MAX_LINES = 500
 
 #: (layer, name, module-name prefixes); the most specific prefix decides.
 LAYERS: list[tuple[int, str, tuple[str, ...]]] = [
-    (0, "leaf", ("betterstack_rca._version", "betterstack_rca.errors")),
+    (0, "leaf", ("betterstack_rca._version", "betterstack_rca.errors", "betterstack_rca._scrub")),
     (1, "core", ("betterstack_rca._core",)),
     (2, "models", ("betterstack_rca.models", "betterstack_rca.webhooks")),
     (3, "resources", ("betterstack_rca.resources",)),

@@ -30,6 +30,29 @@ class MissingTokenError(BetterStackError):
     """No API token was given and `BETTERSTACK_API_TOKEN` is not set."""
 
 
+class InvalidTokenError(BetterStackError):
+    """The API token holds a character that cannot be sent in an HTTP header (whitespace, a
+    control character, anything outside printable ASCII). The message names the position,
+    never the value."""
+
+
+def check_token(token: str) -> None:
+    """`InvalidTokenError` unless every character of the token is printable ASCII."""
+    for position, ch in enumerate(token, start=1):
+        if not "!" <= ch <= "~":
+            kind = (
+                "whitespace"
+                if ch.isspace()
+                else "a control character"
+                if not ch.isprintable()
+                else "a non-ASCII character"
+            )
+            raise InvalidTokenError(
+                f"the API token has {kind} at position {position} of {len(token)}; "
+                "an API token is printable ASCII (copy it again from Better Stack -> API tokens)"
+            )
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     token: str
@@ -70,11 +93,7 @@ class ClientConfig:
                 "(an Uptime API token from Better Stack -> API tokens; or use "
                 "BetterStack.sandbox() for the built-in demo account)"
             )
-        if any(ch in token for ch in "\r\n\t ") or not token.isprintable():
-            raise MissingTokenError(
-                "the API token contains whitespace or control characters "
-                f"(token {mask_token(token)})"
-            )
+        check_token(token)
         base = normalise_base_url(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
         team = team_name if team_name is not None else os.environ.get(TEAM_ENV)
         team = team.strip() if team else None

@@ -94,6 +94,19 @@ def _interruptible(
     return wait
 
 
+def _drop_requests(exc: BaseException) -> None:
+    """Cut an exception chain below our own errors: an httpx error in `__context__` or
+    `__cause__` holds the request, and the request holds the `Authorization` header."""
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        for link in ("__cause__", "__context__"):
+            if isinstance(getattr(node, link), httpx.HTTPError):
+                setattr(node, link, None)
+        node = node.__context__ or node.__cause__
+
+
 def _classify_transport_error(exc: Exception, method: str, path: str) -> APIError:
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
@@ -210,8 +223,12 @@ class _SenderCore(RetryPolicy):
         )
 
     def failed(self, exc: BaseException) -> None:
+        """Count a final failure, and take this client's token out of it: a 401 body or a
+        proxy's error page may repeat the token, and the message quotes the body."""
         if isinstance(exc, APIError):
             self._count("failures")
+            exc.forget(self._token)
+        _drop_requests(exc)
 
 
 class SyncSender(_SenderCore):

@@ -12,6 +12,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from betterstack_rca._scrub import scrub
+
 __all__ = ["atomic_write", "sweep_temp_files", "write_bundle", "write_error"]
 
 
@@ -30,7 +32,7 @@ def write_error(out_dir: Path, incident_id: str, action: str, message: str) -> N
     """Write error.txt: the incident, the action, when (UTC) and what went wrong."""
     folder = out_dir / incident_id
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    text = f"incident: {incident_id}\naction: {action}\nat: {stamp}\nerror: {message}\n"
+    text = f"incident: {incident_id}\naction: {action}\nat: {stamp}\nerror: {scrub(message)}\n"
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write(folder / "error.txt", text)
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from betterstack_rca._scrub import scrub
 from betterstack_rca.errors import BetterStackError
 from betterstack_rca.webhooks.receiver.files import write_bundle, write_error
 from betterstack_rca.webhooks.receiver.jobs import JobBoard
@@ -64,10 +65,15 @@ class Workers:
             bundle = self._client.bundle(incident_id, **self._bundle_options)
             rendered = (bundle.to_json(), bundle.to_markdown())
         except BetterStackError as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            error = scrub(f"{type(exc).__name__}: {exc}")
         except Exception as exc:
-            self._log.exception("incident %s: unexpected error while collecting", incident_id)
-            error = f"unexpected {type(exc).__name__}: {exc}"
+            self._log.error(
+                "incident %s: unexpected error while collecting: %s",
+                incident_id,
+                scrub(f"{type(exc).__name__}: {exc}"),
+            )
+            self._log.debug("incident %s: traceback", incident_id, exc_info=True)
+            error = scrub(f"unexpected {type(exc).__name__}: {exc}")
         with board.changed:
             if board.abandoned:
                 board.count(discarded=1)
