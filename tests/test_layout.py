@@ -20,7 +20,16 @@ MAX_LINES = 500
 
 #: (layer, name, module-name prefixes); the most specific prefix decides.
 LAYERS: list[tuple[int, str, tuple[str, ...]]] = [
-    (0, "leaf", ("betterstack_rca._version", "betterstack_rca.errors", "betterstack_rca._scrub")),
+    (
+        0,
+        "leaf",
+        (
+            "betterstack_rca._version",
+            "betterstack_rca.errors",
+            "betterstack_rca._scrub",
+            "betterstack_rca._files",
+        ),
+    ),
     (1, "core", ("betterstack_rca._core",)),
     (2, "models", ("betterstack_rca.models", "betterstack_rca.webhooks")),
     (3, "resources", ("betterstack_rca.resources",)),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeAlias
 
 from betterstack_rca._core.config import InvalidTokenError, MissingTokenError
+from betterstack_rca._files import write_private
 from betterstack_rca._scrub import scrub
 from betterstack_rca.client import BetterStack
 from betterstack_rca.errors import (
@@ -220,10 +221,12 @@ def note(message: str) -> None:
     print(f"{PROG}: {scrub(message)}", file=sys.stderr)
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write a file the one way every output is written (`betterstack_rca._files`):
+    atomically, mode 0600, never through a symbolic link."""
     if path.parent != Path():
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text, overwrite=overwrite)
 
 
 def clip(text: str | None, width: int) -> str:
