@@ -47,3 +47,4 @@ bench:
 	.venv-bench/bin/python bench/bundle.py
 	.venv-bench/bin/python bench/scale.py
 	.venv-bench/bin/python bench/listing.py
+	.venv-bench/bin/python bench/hostile.py
