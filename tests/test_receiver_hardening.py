@@ -227,3 +227,23 @@ def test_bundle_out_does_not_overwrite_without_force(
     assert path.read_text().startswith("# Incident")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     os.unlink(path)
+
+
+def test_the_receiver_neither_sweeps_nor_writes_through_a_link(
+    tmp_path: Path, receivers: Callable[..., Receiver]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    kept = elsewhere / ".bundle.json.abc.tmp"
+    kept.write_text("not ours\n")
+    with BetterStack.sandbox(max_rps=1000) as bs:
+        iid = scenario_id(bs)
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / iid).symlink_to(elsewhere, target_is_directory=True)
+        receiver = receivers(bs)
+        assert request(receiver.url, incident_body(iid), headers=AUTH)[0] == 202
+        assert receiver.wait_idle(20)
+    assert kept.exists()  # the start-up sweep did not reach through the link
+    assert sorted(p.name for p in elsewhere.iterdir()) == [kept.name]  # nothing written there
+    assert receiver.stats.failed == 1

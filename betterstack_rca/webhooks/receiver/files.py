@@ -37,6 +37,8 @@ def sweep_temp_files(out_dir: Path) -> None:
     """Remove temporary files a killed process may have left (never a finished file)."""
     for pattern in ("*/.bundle.json.*.tmp", "*/.bundle.md.*.tmp", "*/.error.txt.*.tmp"):
         for path in out_dir.glob(pattern):
+            if path.parent.is_symlink():  # never reach through a link out of the folder
+                continue
             with contextlib.suppress(OSError):
                 path.unlink()
 
