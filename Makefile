@@ -49,3 +49,4 @@ bench:
 	.venv-bench/bin/python bench/scale.py
 	.venv-bench/bin/python bench/listing.py
 	.venv-bench/bin/python bench/agents.py
+	.venv-bench/bin/python bench/hostile.py

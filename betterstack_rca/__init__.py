@@ -1,6 +1,6 @@
 """betterstack-rca: a read-only Better Stack Uptime client that assembles incident bundles."""
 
-from betterstack_rca._core.config import MissingTokenError
+from betterstack_rca._core.config import InvalidTokenError, MissingTokenError
 from betterstack_rca._core.transport import RequestStats
 from betterstack_rca._version import __version__
 from betterstack_rca.client import AsyncBetterStack, BetterStack, NoIncidentInEventError
@@ -36,6 +36,7 @@ __all__ = [
     "BetterStack",
     "BetterStackError",
     "IncidentBundle",
+    "InvalidTokenError",
     "MissingTokenError",
     "NoIncidentInEventError",
     "NotFoundError",

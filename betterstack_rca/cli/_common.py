@@ -16,7 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeAlias
 
-from betterstack_rca._core.config import MissingTokenError
+from betterstack_rca._core.config import InvalidTokenError, MissingTokenError
+from betterstack_rca._files import write_private
+from betterstack_rca._scrub import scrub
 from betterstack_rca.client import BetterStack
 from betterstack_rca.errors import (
     AuthenticationError,
@@ -215,19 +217,22 @@ def seconds_between(start: datetime | None, end: datetime | None) -> float | Non
 
 
 def note(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr, scrubbed like everything else the CLI prints."""
+    print(f"{PROG}: {scrub(message)}", file=sys.stderr)
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write a file the one way every output is written (`betterstack_rca._files`):
+    atomically, mode 0600, never through a symbolic link."""
     if path.parent != Path():
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text, overwrite=overwrite)
 
 
 def clip(text: str | None, width: int) -> str:
     """One printable line of at most `width` characters (no control characters: a terminal
     escape in an incident name must not reach the terminal)."""
-    return text_one_line(text, width)
+    return text_one_line(scrub(text or ""), width)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -242,22 +247,24 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def md_cell(text: str) -> str:
-    """Account text as a Markdown table cell: one line, no structure (`rca.text.cell`)."""
-    return cell(text)
+    """Account text as a Markdown table cell: scrubbed, one line, no structure."""
+    return cell(scrub(text))
 
 
 # --- errors --------------------------------------------------------------------------
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = " ".join(scrub(str(exc)).split())
     return text or type(exc).__name__
 
 
 def exit_code(exc: BaseException) -> int:
     if isinstance(exc, (UsageError, ValueError)):
         return EXIT_USAGE
-    if isinstance(exc, (AuthenticationError, PermissionDeniedError, MissingTokenError)):
+    if isinstance(
+        exc, (AuthenticationError, PermissionDeniedError, MissingTokenError, InvalidTokenError)
+    ):
         return EXIT_AUTH
     if isinstance(exc, NotFoundError):
         return EXIT_NOT_FOUND

@@ -12,6 +12,17 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def is_plain_id(value: object) -> bool:
+    """The one id rule (the client's, the report's and the webhook receiver's): an int >= 0
+    or letters, digits, ``-`` and ``_``, at most 64, starting with a letter or digit. Such
+    an id is safe in a URL path and as a folder name."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int):
+        return value >= 0
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
 def ident(value: object, name: str) -> str:
     """A path-safe Better Stack id (ids come as ints or digit strings; `default` for on-call)."""
     if isinstance(value, bool) or value is None:

@@ -156,7 +156,8 @@ def test_the_report_index_quotes_account_text_on_one_line() -> None:
 
 def test_the_helpers_keep_text_and_drop_structure() -> None:
     assert one_line("a\r\nb\u2028c\td") == "a b c d"
-    assert one_line("x" * 50, limit=10) == "x" * 9 + "…"
+    assert one_line("aaaa bbbb cccc", limit=8) == "aaaa…"  # cut between words
+    assert one_line("x" * 50, limit=10) == "…"  # a token is kept whole or dropped
     assert inline("[ok] snake_case 3 > 2 #7") == "[ok] snake_case 3 > 2 #7"  # readable
     assert inline("<b>*x*</b> `y` [l](u) ![i](v)") == (r"\<b>\*x\*\</b> \`y\` [l\](u) \![i\](v)")
     assert cell("a|b") == r"a\|b"
