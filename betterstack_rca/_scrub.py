@@ -94,6 +94,7 @@ def _bearer(match: re.Match[str]) -> str:
         return match.group(0)
     return f"{match.group(1)} {REDACTED}"
 
+
 #: A URL of any scheme; it ends at whitespace, a quote or an angle bracket.
 _URL = re.compile(r"\b([a-z][a-z0-9+.-]{0,30})://([^\s\"'<>`]+)", re.I)
 #: Better Stack URLs whose last segment is the credential: heartbeat pings, incoming webhooks.
