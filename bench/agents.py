@@ -5,8 +5,10 @@ Each tool is called through the SDK's in-memory client (the server's whole path:
 validation, the worker thread, the tool, the result) against the in-process sandbox (the
 client at 1000 req/s, as ``--sandbox`` runs it; ``--latency`` adds server latency per
 request). Every run uses a fresh `Toolbox`, so ``incident_bundle`` and ``incident_timeline``
-collect their bundle ("cold"); ``incident_timeline (warm)`` follows an ``incident_bundle``
-of the same incident and reuses its bundle. Figures are medians over ``--runs``.
+collect their bundle ("cold"); ``incident_timeline (warm)`` and ``similar_incidents (warm)``
+follow an ``incident_bundle`` of the same incident and reuse its bundle. ``similar_incidents``
+runs on the sandbox's recurring incident (six alike in 30 days). Figures are medians over
+``--runs``.
 
 Usage: python bench/agents.py [--runs 7] [--latency 0] [--scale 1]
 """
@@ -32,6 +34,7 @@ from betterstack_rca.sandbox import HEADLINE_SCENARIO, Faults, Sandbox
 def calls(bs: BetterStack) -> list[tuple[str, str, dict[str, Any]]]:
     account = bs.sandbox_account.account  # type: ignore[union-attr]
     incident_id = account.scenarios[HEADLINE_SCENARIO].incident_id
+    recurring = account.scenarios["recurring_history"].incident_id
     monitor_id = bs.incidents.get(incident_id).monitor_id
     return [
         ("list_incidents", "list_incidents", {"since": "24h"}),
@@ -41,6 +44,8 @@ def calls(bs: BetterStack) -> list[tuple[str, str, dict[str, Any]]]:
         ("incident_timeline (warm)", "incident_timeline", {"incident_id": incident_id}),
         ("monitor_status", "monitor_status", {"monitor_id": monitor_id}),
         ("who_is_on_call", "who_is_on_call", {}),
+        ("similar_incidents", "similar_incidents", {"incident_id": recurring}),
+        ("similar_incidents (warm)", "similar_incidents", {"incident_id": recurring}),
         ("status_page_reports", "status_page_reports", {"since": "7d"}),
     ]
 

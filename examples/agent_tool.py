@@ -59,6 +59,7 @@ def main() -> None:
         ("list_incidents", '{"since": "24h", "limit": "5"}'),
         ("incident_bundle", json.dumps({"incident_id": incident_id, "max_chars": "3000"})),
         ("incident_timeline", json.dumps({"incident_id": incident_id, "kinds": ["comment"]})),
+        ("similar_incidents", json.dumps({"incident_id": incident_id, "limit": 3})),
     ]
     for name, arguments in calls:
         print(f"\n{name}({arguments}) ->")

@@ -36,6 +36,7 @@ __all__ = [
     "incident_timeline",
     "list_incidents",
     "monitor_status",
+    "similar_incidents",
     "status_page_reports",
     "tool_schemas",
     "who_is_on_call",
@@ -126,6 +127,14 @@ def who_is_on_call(
 ) -> str:
     """Who was on call at `at` (default now), per calendar."""
     return _run("who_is_on_call", {"at": at, "calendar_id": calendar_id}, client)
+
+
+def similar_incidents(
+    incident_id: str | int, limit: int = 5, *, client: BetterStack | None = None
+) -> str:
+    """The earlier incidents of the same monitor or heartbeat most like this one, with their
+    score, why, and how each ended."""
+    return _run("similar_incidents", {"incident_id": incident_id, "limit": limit}, client)
 
 
 def status_page_reports(

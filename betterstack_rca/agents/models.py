@@ -24,6 +24,7 @@ __all__ = [
     "IncidentTimelineArgs",
     "ListIncidentsArgs",
     "MonitorStatusArgs",
+    "SimilarIncidentsArgs",
     "StatusPageReportsArgs",
     "ToolArguments",
     "WhoIsOnCallArgs",
@@ -162,6 +163,17 @@ class WhoIsOnCallArgs(ToolArguments):
     )
 
 
+#: The most incidents one `similar_incidents` call lists.
+SIMILAR_MAX = 20
+
+
+class SimilarIncidentsArgs(ToolArguments):
+    incident_id: IncidentRef
+    limit: int = Field(
+        5, ge=1, le=SIMILAR_MAX, description=f"Incidents to list, 1-{SIMILAR_MAX} (default 5)."
+    )
+
+
 class StatusPageReportsArgs(ToolArguments):
     since: When = Field("7d", description=f"Reports active since (default 7d): {WHEN_HELP}.")
     status_page_id: Annotated[str, AfterValidator(_status_page)] | None = Field(
@@ -184,6 +196,32 @@ class FindingOut(_Out):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class DiagnosisPartOut(_Out):
+    summary: str
+    rule: str | None = None
+    at: datetime | None = None
+    confidence: float
+    level: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class ImpactOut(_Out):
+    summary: str
+    failed: list[str] = Field(default_factory=list)
+    """Other monitors and heartbeats that failed after the first failure (type id name)."""
+    status_page_resources: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+
+
+class DiagnosisOut(_Out):
+    """Trigger, first failure and impact: the bundle's diagnosis."""
+
+    trigger: DiagnosisPartOut | None = None
+    first_failure: DiagnosisPartOut | None = None
+    impact: ImpactOut | None = None
+
+
 class GapOut(_Out):
     source: str
     error: str
@@ -191,10 +229,13 @@ class GapOut(_Out):
 
 
 class BundleFindings(_Out):
-    """`incident_bundle`'s structured output: the findings an agent can act on."""
+    """`incident_bundle`'s structured output: the diagnosis and the findings an agent can
+    act on."""
 
     incident_id: str
     status: str | None = None
+    diagnosis: DiagnosisOut | None = None
+    """None only when even it does not fit the cap (`findings_left_out` counts the rest)."""
     findings: list[FindingOut] = Field(default_factory=list)
     findings_left_out: int = 0
     """Findings not listed to keep the answer under its cap (the Markdown names them)."""

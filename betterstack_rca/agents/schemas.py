@@ -43,12 +43,19 @@ def _simplify(node: Any) -> Any:
     return out
 
 
+def _compact(schema: dict[str, Any]) -> dict[str, Any]:
+    """`_simplify`, and no ``"default": null`` (absent says the same in fewer characters)."""
+    out: dict[str, Any] = _simplify(schema)
+    for node in [out, *out.get("$defs", {}).values()]:
+        for prop in node.get("properties", {}).values():
+            if "default" in prop and prop["default"] is None:
+                del prop["default"]
+    return out
+
+
 def input_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The MCP ``inputSchema`` of a tool's argument model."""
-    schema = _simplify(model.model_json_schema())
-    for prop in schema["properties"].values():
-        if "default" in prop and prop["default"] is None:
-            del prop["default"]  # "absent" says the same in fewer characters
+    schema = _compact(model.model_json_schema())
     schema.setdefault("required", [])
     return {
         "type": "object",
@@ -56,6 +63,12 @@ def input_schema(model: type[BaseModel]) -> dict[str, Any]:
         "required": schema["required"],
         "additionalProperties": False,
     }
+
+
+def output_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The MCP ``outputSchema`` of a tool's structured output (its model's JSON schema,
+    compact: no titles, no null defaults)."""
+    return _compact(model.model_json_schema())
 
 
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:

@@ -88,16 +88,24 @@ class Toolbox:
     def now(self) -> datetime:
         return self._clock() if self._clock is not None else datetime.now(timezone.utc)
 
+    def cached_bundle(self, incident_id: str) -> IncidentBundle | None:
+        """The incident's bundle when one was collected within `bundle_ttl`, else None
+        (never a request)."""
+        with self._lock:
+            cached = self._bundles.get(incident_id)
+        if cached is None or time.monotonic() - cached[0] >= self._bundle_ttl:
+            return None
+        return cached[1]
+
     def bundle(self, incident_id: str) -> IncidentBundle:
         """The incident's bundle, collected at most once per `bundle_ttl` (concurrent calls
         about one incident wait for the same collection)."""
         with self._lock:
             gate = self._collecting.setdefault(incident_id, threading.Lock())
         with gate:
-            with self._lock:
-                cached = self._bundles.get(incident_id)
-                if cached is not None and time.monotonic() - cached[0] < self._bundle_ttl:
-                    return cached[1]
+            cached = self.cached_bundle(incident_id)
+            if cached is not None:
+                return cached
             bundle = self.client.bundle(incident_id, **self._bundle_options)
             with self._lock:
                 self._bundles[incident_id] = (time.monotonic(), bundle)

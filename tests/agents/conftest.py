@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+import httpx
 import pytest
 
 from betterstack_rca import BetterStack
 from betterstack_rca.agents import Toolbox
-from betterstack_rca.sandbox import HEADLINE_SCENARIO, SCENARIOS, Faults
+from betterstack_rca.sandbox import HEADLINE_SCENARIO, SCENARIOS, Faults, Sandbox
 
 #: The sandbox generates its account around this time, and the tools' clock reads it.
 REF = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
@@ -19,6 +20,33 @@ REF = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
 def sandbox_client(**options: Any) -> BetterStack:
     options.setdefault("max_rps", 10_000.0)
     return BetterStack.sandbox(reference_time=REF, **options)
+
+
+#: Rewrites one JSON answer of the sandbox: (request, decoded body) -> the body to answer,
+#: or a whole `httpx.Response` to answer instead.
+Rewrite = Callable[[httpx.Request, Any], Any]
+
+
+def rewriting_client(rewrite: Rewrite, **options: Any) -> BetterStack:
+    """A client over the sandbox's account whose JSON answers pass through `rewrite` first
+    (an `httpx.MockTransport` in front of the sandbox's transport)."""
+    sandbox = Sandbox(reference_time=REF)
+    inner = sandbox.transport()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = inner.handle_request(request)
+        response.read()
+        if response.status_code != 200 or "json" not in response.headers.get("content-type", ""):
+            return response
+        rewritten = rewrite(request, response.json())
+        if isinstance(rewritten, httpx.Response):
+            return rewritten
+        return httpx.Response(200, json=rewritten, request=request)
+
+    options.setdefault("max_rps", 10_000.0)
+    return BetterStack(
+        sandbox.token, base_url=sandbox.base_url, transport=httpx.MockTransport(handle), **options
+    )
 
 
 def toolbox(client: BetterStack | None = None, **options: Any) -> Toolbox:

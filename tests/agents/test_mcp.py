@@ -23,7 +23,9 @@ T = TypeVar("T")
 
 #: Everything `tools/list` answers (names, descriptions, input and output schemas,
 #: annotations), in characters of JSON.
-MAX_TOOL_LIST_CHARS = 8_000
+#: 9,000 since similar_incidents and the diagnosis in incident_bundle's output schema (was
+#: 8,000 for six tools).
+MAX_TOOL_LIST_CHARS = 9_000
 
 
 def run(body: Callable[[Client], Awaitable[T]], tools: Toolbox, mode: str = "auto") -> T:
@@ -84,6 +86,7 @@ def test_every_tool_answers_on_the_sandbox(
         ("incident_timeline", {"incident_id": headline_id, "limit": 3}, "e1 | "),
         ("monitor_status", {"monitor_id": incident.monitor_id}, "## Response times"),
         ("who_is_on_call", {}, "On call at "),
+        ("similar_incidents", {"incident_id": headline_id}, "earlier incident(s) of its monitor"),
         ("status_page_reports", {"since": "7d"}, "## Page "),
     ]
     assert {name for name, _, _ in calls} == set(TOOL_NAMES)
@@ -112,6 +115,10 @@ def test_incident_bundle_returns_its_findings_as_structured_output(
     rules = [f["rule"] for f in result.structured_content["findings"]]
     assert rules == [f.rule for f in served.bundle(headline_id).findings]
     assert "heartbeat_stopped" in rules
+    trigger = served.bundle(headline_id).diagnosis.trigger
+    assert trigger is not None
+    assert result.structured_content["diagnosis"]["trigger"]["rule"] == trigger.rule
+    assert result.structured_content["diagnosis"]["trigger"]["confidence"] == trigger.confidence
 
 
 def test_bad_arguments_are_one_line_tool_errors(served: Toolbox) -> None:
@@ -240,3 +247,17 @@ def test_the_investigate_prompt_lays_out_the_method(served: Toolbox, headline_id
         "could not be checked",
     ):
         assert step.lower() in text.lower()
+    # in that order, with the tool for each step
+    steps = ["1. Diagnosis first", "2. Compare with the baseline", "3. Keep competing", "4. Say"]
+    at = [text.index(step) for step in steps]
+    assert at == sorted(at)
+    diagnosis, baseline, _, unchecked = (
+        text[a:b] for a, b in zip(at, [*at[1:], len(text)], strict=True)
+    )
+    assert "trigger" in diagnosis
+    assert "first failure" in diagnosis
+    assert "confidence" in diagnosis
+    assert f'similar_incidents(incident_id="{headline_id}")' in baseline
+    assert f'incident_bundle(incident_id="{headline_id}", sections=["checks", "gaps"])' in (
+        unchecked.replace("\n   ", " ")
+    )

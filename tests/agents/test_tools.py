@@ -14,18 +14,22 @@ import pytest
 
 from betterstack_rca import BetterStack, agents
 from betterstack_rca.agents import TOOL_NAMES, Toolbox, ToolError, call_tool
+from betterstack_rca.agents._text import UNTRUSTED_NOTE
 from betterstack_rca.agents.tools import TOOLS
+from betterstack_rca.rca.render import SECTIONS
 
-from .conftest import REF
+from .conftest import REF, toolbox
 
-ISSUE_TOOLS = {
+#: The tools issue 15 names, in its order.
+ISSUE_TOOLS = (
     "list_incidents",
     "incident_bundle",
     "incident_timeline",
     "monitor_status",
     "who_is_on_call",
+    "similar_incidents",
     "status_page_reports",
-}
+)
 
 
 def ok(tools: Toolbox, name: str, arguments: Any = None) -> str:
@@ -64,9 +68,8 @@ def next_cursor(text: str) -> str | None:
 # --- the set of tools ----------------------------------------------------------------
 
 
-def test_the_tools_are_the_ones_the_issue_names_without_similar_incidents() -> None:
-    # similar_incidents waits for the bundle's history section (issue 13)
-    assert set(TOOL_NAMES) == ISSUE_TOOLS
+def test_the_tools_are_the_ones_the_issue_names_in_its_order() -> None:
+    assert TOOL_NAMES == ISSUE_TOOLS
     assert list(TOOLS) == list(TOOL_NAMES)
 
 
@@ -204,6 +207,65 @@ def test_incident_bundle_sections_pick_what_follows_the_summary(
     message = error(tools, "incident_bundle", {"incident_id": headline_id, "sections": ["why"]})
     assert "unknown section(s) ['why']" in message
     assert "findings, timeline" in message  # what to pick from
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_incident_bundle_takes_every_section_the_renderer_has(
+    tools: Toolbox, headline_id: str, section: str
+) -> None:
+    arguments = {"incident_id": headline_id, "sections": [section], "max_chars": 100_000}
+    text = ok(tools, "incident_bundle", arguments)
+    markdown = tools.bundle(headline_id).to_markdown(sections=[section])
+    assert text == f"{UNTRUSTED_NOTE}\n{markdown}".rstrip("\n")
+    assert ok(tools, "incident_bundle", {**arguments, "sections": section}) == text
+
+
+def test_the_diagnosis_and_checks_sections_are_there_on_their_own(
+    tools: Toolbox, headline_id: str
+) -> None:
+    both = {"incident_id": headline_id, "sections": "diagnosis, checks", "max_chars": 100_000}
+    text = ok(tools, "incident_bundle", both)
+    assert "## Diagnosis\n- **Trigger** (" in text
+    assert "## Checked and ruled out / could not check\n" in text
+    assert "## Findings" not in text
+    assert "## Timeline" not in text
+
+
+def test_incident_bundle_structured_output_carries_the_diagnosis(
+    tools: Toolbox, scenario_ids: dict[str, str]
+) -> None:
+    for incident_id in scenario_ids.values():
+        diagnosis = tools.bundle(incident_id).diagnosis
+        result = tools.call("incident_bundle", {"incident_id": incident_id})
+        assert result.structured is not None
+        out = result.structured["diagnosis"]
+        for name in ("trigger", "first_failure"):
+            part = getattr(diagnosis, name)
+            if part is None:
+                assert out[name] is None
+                continue
+            assert out[name]["summary"] == part.summary
+            assert out[name]["rule"] == part.rule
+            assert out[name]["confidence"] == part.confidence
+            assert out[name]["level"] == part.level
+            assert out[name]["evidence"] == part.evidence
+        assert diagnosis.trigger is not None  # every scenario has one
+        if diagnosis.impact is not None:
+            assert out["impact"]["summary"] == diagnosis.impact.summary
+            assert out["impact"]["regions"] == diagnosis.impact.regions
+            assert len(out["impact"]["failed"]) == len(diagnosis.impact.failed)
+
+
+def test_under_a_tight_cap_the_diagnosis_outlasts_the_findings(
+    client: BetterStack, headline_id: str
+) -> None:
+    tight = toolbox(client, max_chars=6000)  # the structured output gets 1,500 characters
+    result = tight.call("incident_bundle", {"incident_id": headline_id})
+    assert not result.is_error, result.text
+    assert result.structured is not None
+    assert result.structured["diagnosis"]["trigger"] is not None
+    assert result.structured["findings_left_out"] > 0
+    assert len(result.text) + len(json.dumps(result.structured)) <= tight.max_chars
 
 
 def test_incident_bundle_accepts_a_number_and_a_better_stack_url(
@@ -380,7 +442,11 @@ def test_a_forbidden_feature_is_an_error_naming_the_cause(
 
 def test_an_api_outage_is_an_error_that_says_to_retry(failing: Callable[..., Toolbox]) -> None:
     tools = failing(error_rate=1.0)
-    for name, arguments in [("list_incidents", {}), ("incident_bundle", {"incident_id": "1"})]:
+    for name, arguments in [
+        ("list_incidents", {}),
+        ("incident_bundle", {"incident_id": "1"}),
+        ("similar_incidents", {"incident_id": "1"}),
+    ]:
         message = error(tools, name, arguments)
         assert "did not answer after retries; try again in a minute" in message
         assert "HTTP 5" in message
@@ -430,7 +496,7 @@ def test_over_the_cap_list_incidents_says_what_it_left_out_and_how_to_get_it(
     assert not {row[0] for row in after} & {row[0] for row in shown}
 
 
-def test_over_the_cap_bundles_and_timelines_stay_under_it(
+def test_over_the_cap_bundles_timelines_and_similar_incidents_stay_under_it(
     large: Toolbox, scenario_ids: dict[str, str]
 ) -> None:
     for incident_id in scenario_ids.values():
@@ -440,6 +506,9 @@ def test_over_the_cap_bundles_and_timelines_stay_under_it(
         timeline = ok(large, "incident_timeline", {"incident_id": incident_id, "limit": 500})
         if "left out:" in timeline:
             assert next_cursor(timeline) is not None
+        similar = ok(large, "similar_incidents", {"incident_id": incident_id, "limit": 20})
+        if "over the size cap" in similar:
+            assert similar.splitlines()[-1].startswith("left out: ")
 
 
 def test_a_slow_bundle_stops_at_the_deadline_and_says_what_it_missed(

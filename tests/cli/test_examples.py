@@ -43,7 +43,7 @@ def test_agent_tool_main_prints_the_tools_and_answers_a_models_calls(
     monkeypatch.setattr(agent_tool, "client", sandbox_client)
     agent_tool.main()
     out = capsys.readouterr().out
-    assert out.startswith("6 tools: list_incidents, incident_bundle, incident_timeline")
+    assert out.startswith("7 tools: list_incidents, incident_bundle, incident_timeline")
     assert '"name": "incident_bundle"' in out
     assert '"strict": true' in out
     assert f"# Incident {headline_id}" in out

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from betterstack_rca.agents.tools import bundle, incidents, monitors, oncall, status_pages, timeline
+from betterstack_rca.agents.tools import (
+    bundle,
+    incidents,
+    monitors,
+    oncall,
+    similar,
+    status_pages,
+    timeline,
+)
 from betterstack_rca.agents.tools._spec import ToolContext, ToolError, ToolResult, ToolSpec
 
 __all__ = ["TOOLS", "ToolContext", "ToolError", "ToolResult", "ToolSpec"]
@@ -18,6 +26,7 @@ TOOLS: dict[str, ToolSpec[Any]] = {
         timeline.SPEC,
         monitors.SPEC,
         oncall.SPEC,
+        similar.SPEC,
         status_pages.SPEC,
     )
 }

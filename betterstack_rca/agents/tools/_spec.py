@@ -32,7 +32,8 @@ class ToolResult:
 
 class ToolContext(Protocol):
     """What a tool runs with (a `Toolbox`): one client for every call, the hard cap on an
-    answer, the clock, and the bundles it collected lately."""
+    answer, the clock, and the bundles it collected lately (`bundle` collects one when it
+    has none; `cached_bundle` only looks, and costs no request)."""
 
     @property
     def client(self) -> BetterStack: ...
@@ -44,6 +45,8 @@ class ToolContext(Protocol):
 
     def bundle(self, incident_id: str) -> IncidentBundle: ...
 
+    def cached_bundle(self, incident_id: str) -> IncidentBundle | None: ...
+
 
 @dataclass(frozen=True)
 class ToolSpec(Generic[A]):
@@ -54,8 +57,8 @@ class ToolSpec(Generic[A]):
     description: str
     arguments: type[A]
     run: Callable[[A, ToolContext], ToolResult]
-    #: JSON schema of `ToolResult.structured`, for tools that return structured data.
-    output_schema: dict[str, Any] | None = None
+    #: The model of `ToolResult.structured`, for tools that return structured data.
+    output: type[BaseModel] | None = None
     #: What to say when the API answers 404 for the id the tool was given.
     not_found: str = "not found"
     meta: dict[str, Any] = field(default_factory=dict)

@@ -7,17 +7,57 @@ import json
 import re
 
 from betterstack_rca.agents._text import UNTRUSTED_NOTE, cap
-from betterstack_rca.agents.models import BundleFindings, FindingOut, GapOut, IncidentBundleArgs
+from betterstack_rca.agents.models import (
+    BundleFindings,
+    DiagnosisOut,
+    DiagnosisPartOut,
+    FindingOut,
+    GapOut,
+    ImpactOut,
+    IncidentBundleArgs,
+)
 from betterstack_rca.agents.tools._spec import ToolContext, ToolResult, ToolSpec
-from betterstack_rca.rca.bundle import IncidentBundle
+from betterstack_rca.rca.bundle import DiagnosisPart, IncidentBundle
+
+
+def _part(part: DiagnosisPart | None) -> DiagnosisPartOut | None:
+    if part is None:
+        return None
+    return DiagnosisPartOut(
+        summary=part.summary,
+        rule=part.rule,
+        at=part.at,
+        confidence=part.confidence,
+        level=part.level,
+        evidence=part.evidence,
+    )
+
+
+def diagnosis(bundle: IncidentBundle) -> DiagnosisOut:
+    """The bundle's diagnosis, without the figures behind each part (the Markdown has them)."""
+    d = bundle.diagnosis
+    impact = None
+    if d.impact is not None:
+        impact = ImpactOut(
+            summary=d.impact.summary,
+            failed=[" ".join(str(v) for v in (r.type, r.id, r.name) if v) for r in d.impact.failed],
+            status_page_resources=d.impact.status_page_resources,
+            regions=d.impact.regions,
+            evidence=d.impact.evidence,
+        )
+    return DiagnosisOut(
+        trigger=_part(d.trigger), first_failure=_part(d.first_failure), impact=impact
+    )
 
 
 def findings(bundle: IncidentBundle, budget: int) -> BundleFindings:
-    """The structured output, within `budget` characters of JSON: the figures behind each
-    finding (`data`) go first, then the least confident findings."""
+    """The structured output, within `budget` characters of JSON: the diagnosis and the
+    findings; over the budget the figures behind each finding (`data`) go first, then the
+    least confident findings, and the diagnosis last."""
     out = BundleFindings(
         incident_id=bundle.incident.id,
         status=None if bundle.incident.status is None else str(bundle.incident.status),
+        diagnosis=diagnosis(bundle),
         findings=[
             FindingOut(
                 rule=f.rule,
@@ -37,6 +77,8 @@ def findings(bundle: IncidentBundle, budget: int) -> BundleFindings:
     while out.findings and size(out) > budget:
         out.findings.pop()
         out.findings_left_out += 1
+    if size(out) > budget:
+        out.diagnosis = None
     return out
 
 
@@ -100,6 +142,6 @@ SPEC = ToolSpec(
     ),
     arguments=IncidentBundleArgs,
     run=run,
-    output_schema=BundleFindings.model_json_schema(),
+    output=BundleFindings,
     not_found="no such incident in this Better Stack account (list_incidents shows the ids)",
 )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from dateutil import parser as dateparser
 
-from betterstack_rca.agents._text import UNTRUSTED_NOTE, duration, fit, inline, iso, table, when
+from betterstack_rca.agents._text import UNTRUSTED_NOTE, cell, duration, fit, iso, table, when
 from betterstack_rca.agents.models import ListIncidentsArgs, parse_when
 from betterstack_rca.agents.tools._spec import ToolContext, ToolError, ToolResult, ToolSpec
 from betterstack_rca.models import Incident
@@ -41,7 +41,7 @@ def _source(inc: Incident) -> str:
         kind, ref = "heartbeat", inc.heartbeat_id
     else:
         kind, ref = "source", "?"
-    return f"{inline(inc.name, 40)} ({kind} {ref})"
+    return f"{cell(inc.name, 40)} ({kind} {ref})"
 
 
 def _row(inc: Incident, now: datetime) -> str:
@@ -55,9 +55,9 @@ def _row(inc: Incident, now: datetime) -> str:
         [
             inc.id,
             when(inc.started_at),
-            inline(inc.status, 20),
+            cell(inc.status, 20),
             _source(inc),
-            inline(inc.cause, 60),
+            cell(inc.cause, 60),
             took,
         ]
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from datetime import datetime, timedelta
 
-from betterstack_rca.agents._text import UNTRUSTED_NOTE, cap, duration, inline, table, when
+from betterstack_rca.agents._text import UNTRUSTED_NOTE, cap, cell, duration, inline, table, when
 from betterstack_rca.agents.models import MonitorStatusArgs
 from betterstack_rca.agents.tools._spec import ToolContext, ToolResult, ToolSpec
 from betterstack_rca.errors import BetterStackError
@@ -23,10 +23,11 @@ def _seconds(value: float | None) -> str:
 
 
 def _config(m: Monitor) -> list[str]:
+    regions = inline(", ".join(m.regions or []) or "?")
     lines = [
         f"- Checks: {inline(m.monitor_type)} of {inline(m.url, 200)}"
-        + (f" ({m.http_method})" if m.http_method else "")
-        + f", every {_seconds(m.check_frequency)} from {', '.join(m.regions or []) or '?'}; "
+        + (f" ({inline(m.http_method, 10)})" if m.http_method else "")
+        + f", every {_seconds(m.check_frequency)} from {regions}; "
         f"timeout {_seconds(m.request_timeout)}",
         f"- Alerting: confirmation period {_seconds(m.confirmation_period)}, recovery period "
         f"{_seconds(m.recovery_period)}, team wait {_seconds(m.team_wait)}; policy "
@@ -46,8 +47,8 @@ def _config(m: Monitor) -> list[str]:
     if m.maintenance_from and m.maintenance_to:
         days = ", ".join(m.maintenance_days or []) or "every day"
         lines.append(
-            f"- Daily maintenance window: {m.maintenance_from}-{m.maintenance_to} "
-            f"{m.maintenance_timezone or 'UTC'} ({days})"
+            f"- Daily maintenance window: {inline(f'{m.maintenance_from}-{m.maintenance_to}')} "
+            f"{inline(m.maintenance_timezone or 'UTC', 60)} ({inline(days)})"
         )
     lines.append(
         f"- Config last changed: {when(m.updated_at)} UTC; created {when(m.created_at)} UTC"
@@ -70,7 +71,7 @@ def _response_times(times: MonitorResponseTimes, hour_ago: datetime) -> list[str
         p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
         rows.append(
             [
-                inline(region.region, 20),
+                cell(region.region, 20),
                 str(len(values)),
                 f"{statistics.median(values):.3f}",
                 f"{p95:.3f}",
@@ -113,7 +114,7 @@ def run(args: MonitorStatusArgs, ctx: ToolContext) -> ToolResult:
                 else "open"
             )
             rows.append(
-                [inc.id, when(inc.started_at), inline(inc.status, 20), inline(inc.cause, 60), took]
+                [inc.id, when(inc.started_at), cell(inc.status, 20), cell(inc.cause, 60), took]
             )
         out += (
             table(("id", "started (UTC)", "status", "cause", "duration"), rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from betterstack_rca.agents._text import UNTRUSTED_NOTE, fit, inline, iso, table, when
+from betterstack_rca.agents._text import UNTRUSTED_NOTE, cell, fit, iso, table, when
 from betterstack_rca.agents.models import WhoIsOnCallArgs, parse_when
 from betterstack_rca.agents.tools._spec import ToolContext, ToolResult, ToolSpec
 from betterstack_rca.models import OnCallCalendar
@@ -13,8 +13,8 @@ MAX_CALENDARS = 25
 
 def _people(calendar: OnCallCalendar) -> str:
     people = [
-        inline(user.name, 60)
-        + (f" <{inline(user.email, 80)}>" if user.email and user.name != user.email else "")
+        cell(user.name, 60)
+        + (f" <{cell(user.email, 80)}>" if user.email and user.name != user.email else "")
         for user in calendar.users
     ]
     return ", ".join(people) or "nobody"
@@ -38,9 +38,7 @@ def run(args: WhoIsOnCallArgs, ctx: ToolContext) -> ToolResult:
     rows = [
         " | ".join(
             [
-                inline(c.name, 60)
-                if c.name
-                else ("default calendar" if c.default_calendar else "-"),
+                cell(c.name, 60) if c.name else ("default calendar" if c.default_calendar else "-"),
                 c.id + (" (default)" if c.default_calendar and c.name else ""),
                 _people(c),
             ]

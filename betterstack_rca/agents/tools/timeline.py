@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from betterstack_rca.agents._text import UNTRUSTED_NOTE, duration, fit, inline, table, when
+from betterstack_rca.agents._text import UNTRUSTED_NOTE, cell, duration, fit, table, when
 from betterstack_rca.agents.models import IncidentTimelineArgs
 from betterstack_rca.agents.tools._spec import ToolContext, ToolError, ToolResult, ToolSpec
 from betterstack_rca.rca.bundle import Event
@@ -24,7 +24,7 @@ def _row(event: Event, start_at: datetime | None) -> str:
             rel,
             event.source + (" (related)" if event.related else ""),
             event.kind,
-            inline(event.summary, 300),
+            cell(event.summary, 300),
         ]
     )
 
