@@ -253,7 +253,9 @@ def error_for_status(
     content_type = headers.get("content-type", "")
     body = _try_json(content)
     text = describe_errors(body) if body is not None else ""
-    if not text and content.strip():
+    # A JSON body without an error text (`{}`, `[]`, `{"errors": null}`) says nothing: fall
+    # back to the status's reason ("Not Found"), never the raw `{}`.
+    if not text and content.strip() and body is None:
         if _looks_like_html(content, content_type):
             title = re.search(rb"<title[^>]*>(.*?)</title>", content, re.I | re.S)
             shown = excerpt(title.group(1)) if title else excerpt(content)
