@@ -1,0 +1,1 @@
+"""Renderers beside the Markdown one (`betterstack_rca.rca.render`): `html` for notebooks."""
