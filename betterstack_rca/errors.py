@@ -2,6 +2,7 @@
 
 BetterStackError
 ├── ReadOnlyError                 a non-GET request was attempted; nothing was sent
+├── MissingTokenError             no API token given, none in BETTERSTACK_API_TOKEN
 ├── WebhookParseError             a webhook body we cannot understand
 └── APIError                      anything that happened while talking to the API
     ├── APIStatusError            a non-2xx answer
@@ -27,6 +28,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BetterStackError",
+    "MissingTokenError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -53,6 +55,10 @@ class ReadOnlyError(BetterStackError):
             f"betterstack_rca is read-only: refused to send {self.method}{where} "
             "(only GET requests ever leave this client)"
         )
+
+
+class MissingTokenError(BetterStackError):
+    """No API token was given and `BETTERSTACK_API_TOKEN` is not set."""
 
 
 class WebhookParseError(BetterStackError):

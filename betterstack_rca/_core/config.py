@@ -11,7 +11,7 @@ import httpx
 
 from betterstack_rca._core.http import DEFAULT_BASE_URL, USER_AGENT, mask_token, normalise_base_url
 from betterstack_rca._core.pacing import TokenBucket
-from betterstack_rca.errors import BetterStackError
+from betterstack_rca.errors import MissingTokenError  # raised here; defined with the others
 
 TOKEN_ENV = "BETTERSTACK_API_TOKEN"
 BASE_URL_ENV = "BETTERSTACK_BASE_URL"
@@ -23,10 +23,6 @@ DEFAULT_MAX_RPS = 8.0
 DEFAULT_BURST = 10
 DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_RETRY_AFTER_CAP = 60.0
-
-
-class MissingTokenError(BetterStackError):
-    """No API token was given and `BETTERSTACK_API_TOKEN` is not set."""
 
 
 @dataclass(frozen=True)
