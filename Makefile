@@ -52,3 +52,4 @@ bench:
 	.venv-bench/bin/python bench/bundle.py
 	.venv-bench/bin/python bench/scale.py
 	.venv-bench/bin/python bench/listing.py
+	.venv-bench/bin/python bench/import_time.py
