@@ -86,7 +86,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
     headers = ["ID", "STARTED (UTC)", "STATUS", "NAME", "CAUSE", "DURATION"]
     if rows and args.format == "md":
-        print("| " + " | ".join(h.title().replace("(Utc)", "(UTC)") for h in headers) + " |")
+        names = ("ID", "Started (UTC)", "Status", "Name", "Cause", "Duration")
+        print("| " + " | ".join(names) + " |")
         print("|" + "---|" * len(headers))
         for row in rows:
             print("| " + " | ".join(md_cell(cell) for cell in row) + " |")

@@ -100,7 +100,7 @@ def test_incidents_as_a_markdown_table(capsys: Capture) -> None:
     code, out, _ = run(capsys, "--sandbox", "incidents", "--since", "2h", "--format", "md")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "| Id | Started (UTC) | Status | Name | Cause | Duration |"
+    assert lines[0] == "| ID | Started (UTC) | Status | Name | Cause | Duration |"
     assert lines[1] == "|---|---|---|---|---|---|"
     assert len(lines) > 2
     assert all(line.startswith("| 4100") and line.endswith(" |") for line in lines[2:])
