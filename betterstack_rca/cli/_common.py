@@ -135,7 +135,10 @@ def sandbox_client(
 def client(args: argparse.Namespace, *, sandbox: bool = False) -> BetterStack:
     if sandbox or args.sandbox:
         rps = SANDBOX_MAX_RPS if args.max_rps is None else args.max_rps
-        return sandbox_client(args.seed or 0, rps, reference_time=reference_time(args))
+        pinned = reference_time(args)
+        if pinned is None:  # the two-argument call, which replacements of it expect
+            return sandbox_client(args.seed or 0, rps)
+        return sandbox_client(args.seed or 0, rps, reference_time=pinned)
     options: dict[str, Any] = {}
     if args.max_rps is not None:
         options["max_rps"] = args.max_rps
