@@ -109,9 +109,7 @@ def call_tool(arguments: str | dict[str, Any], *, bs: BetterStack | None = None)
 def main() -> None:
     bs = client()
     if bs.sandbox_account is not None:
-        from betterstack_rca.sandbox import HEADLINE_SCENARIO
-
-        incident_id = bs.sandbox_account.account.scenarios[HEADLINE_SCENARIO].incident_id
+        incident_id = bs.scenario().incident_id  # the sandbox's headline incident
     else:  # a real account: the newest incident
         newest = next(iter(bs.incidents.list(max_items=1)), None)
         if newest is None:
