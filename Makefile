@@ -1,5 +1,6 @@
 # `make test` and `make demo` set themselves up: a .venv is created on first use and the
-# project is installed into it with its development extras.
+# project is installed into it with its development extras and every optional extra (mcp,
+# notebook), so the tests of those parts run too.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,mcp,notebook]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -48,8 +49,10 @@ cassettes: $(STAMP)
 bench:
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet --upgrade pip
-	.venv-bench/bin/python -m pip install --quiet -e . betterstack-uptime
+	.venv-bench/bin/python -m pip install --quiet -e '.[mcp]' betterstack-uptime
 	.venv-bench/bin/python bench/bundle.py
 	.venv-bench/bin/python bench/scale.py
 	.venv-bench/bin/python bench/listing.py
+	.venv-bench/bin/python bench/agents.py
+	.venv-bench/bin/python bench/hostile.py
 	.venv-bench/bin/python bench/import_time.py

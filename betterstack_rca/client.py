@@ -196,6 +196,14 @@ class _BaseClient(ResourceSet[E], Generic[E, _Transport]):
             raise KeyError(f"no sandbox scenario {name!r}; there are: {', '.join(scenarios)}")
         return scenarios[name]
 
+    def _sandbox_clock(self, options: dict[str, Any]) -> dict[str, Any]:
+        """A sandbox client's bundles default ``now`` to the demo account's "now" (its
+        reference time): a pinned account then gives the same bundle whenever it runs (the
+        response-time horizon and open incidents are measured from it, not the wall clock)."""
+        if self._sandbox is None or options.get("now") is not None:
+            return options
+        return {**options, "now": self._sandbox.account.reference_time}
+
     @property
     def stats(self) -> RequestStats:
         """Requests, retries and 429s of this client so far."""
@@ -240,7 +248,7 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
         from betterstack_rca.rca.collector import collect
         from betterstack_rca.rca.options import BundleOptions
 
-        opts = BundleOptions.build(**options)
+        opts = BundleOptions.build(**self._sandbox_clock(options))
         pool = concurrent.futures.ThreadPoolExecutor(
             self._config.max_concurrency, thread_name_prefix="betterstack-rca"
         )
@@ -296,7 +304,7 @@ class AsyncBetterStack(_BaseClient[AsyncExecutor, httpx.AsyncBaseTransport]):
         from betterstack_rca.rca.collector import collect
         from betterstack_rca.rca.options import BundleOptions
 
-        return await collect(self, incident_id, BundleOptions.build(**options))
+        return await collect(self, incident_id, BundleOptions.build(**self._sandbox_clock(options)))
 
     async def bundle_for(self, event: WebhookEvent, **options: Any) -> IncidentBundle:
         """The bundle of the incident a webhook event is about (see `parse_webhook`)."""

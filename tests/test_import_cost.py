@@ -35,13 +35,14 @@ def _under(modules: set[str], *prefixes: str) -> set[str]:
     return {m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes)}
 
 
-HEAVY = ("httpx", "pydantic", "pydantic_core", "tenacity", "dateutil")
+HEAVY = ("httpx", "pydantic", "pydantic_core", "tenacity", "dateutil", "mcp", "anyio")
 
 
 def test_import_betterstack_rca_loads_only_the_errors() -> None:
     loaded = loaded_by("-c", "import betterstack_rca")
     assert _under(loaded, "betterstack_rca") == {
         "betterstack_rca",
+        "betterstack_rca._scrub",  # the errors scrub their messages (standard library only)
         "betterstack_rca._version",
         "betterstack_rca.errors",
     }
@@ -55,6 +56,7 @@ def test_help_loads_no_client_no_correlator_and_no_renderer() -> None:
     assert (
         _under(
             loaded,
+            "betterstack_rca.agents",
             "betterstack_rca.client",
             "betterstack_rca.models",
             "betterstack_rca.rca",

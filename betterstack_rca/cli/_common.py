@@ -21,9 +21,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeAlias
 
+from betterstack_rca._files import write_private
+from betterstack_rca._scrub import scrub
 from betterstack_rca.errors import (
     AuthenticationError,
     BetterStackError,
+    InvalidTokenError,
     MissingTokenError,
     NotFoundError,
     PermissionDeniedError,
@@ -276,18 +279,24 @@ def seconds_between(start: datetime | None, end: datetime | None) -> float | Non
 
 
 def note(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr, scrubbed like everything else the CLI prints."""
+    print(f"{PROG}: {scrub(message)}", file=sys.stderr)
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write a file the one way every output is written (`betterstack_rca._files`):
+    atomically, mode 0600, never through a symbolic link."""
     if path.parent != Path():
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text, overwrite=overwrite)
 
 
 def clip(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One printable line of at most `width` characters (no control characters: a terminal
+    escape in an incident name must not reach the terminal)."""
+    from betterstack_rca.rca.text import one_line as text_one_line
+
+    return text_one_line(scrub(text or ""), width)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -302,7 +311,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|") or "-"
+    """Account text as a Markdown table cell: scrubbed, one line, no structure."""
+    from betterstack_rca.rca.text import cell
+
+    return cell(scrub(text))
 
 
 # --- the command line itself -----------------------------------------------------------
@@ -332,14 +344,16 @@ def join_dashed_values(argv: Sequence[str]) -> list[str]:
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = " ".join(scrub(str(exc)).split())
     return text or type(exc).__name__
 
 
 def exit_code(exc: BaseException) -> int:
     if isinstance(exc, (UsageError, ValueError)):
         return EXIT_USAGE
-    if isinstance(exc, (AuthenticationError, PermissionDeniedError, MissingTokenError)):
+    if isinstance(
+        exc, (AuthenticationError, PermissionDeniedError, MissingTokenError, InvalidTokenError)
+    ):
         return EXIT_AUTH
     if isinstance(exc, NotFoundError):
         return EXIT_NOT_FOUND

@@ -66,8 +66,9 @@ def parse_instant(value: str, flag: str, *, end_of_day: bool = False) -> datetim
 
 
 def window(args: argparse.Namespace) -> tuple[datetime, datetime]:
-    """`args.since` and `args.until` (default: now) as a [since, until) pair."""
-    now = _common.now()
+    """`args.since` and `args.until` (default: now, or the sandbox's pinned
+    ``--reference-time``) as a [since, until) pair."""
+    now = _common.reference_time(args) or _common.now()
     since = parse_when(args.since, "--since", now=now)
     until = (
         now if args.until is None else parse_when(args.until, "--until", now=now, end_of_day=True)

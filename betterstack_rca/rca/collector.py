@@ -64,7 +64,8 @@ class Collector:
             window = _window(incident, self.options, self.now)
             plan(self.board, self.api, incident, window)
             await self.board.settle(self.options.deadline - (time.perf_counter() - started))
-            bundle = assemble(self.board, incident, window)
+            # redaction is part of the cost of a bundle: it runs inside the measured time
+            bundle = redact_bundle(assemble(self.board, incident, window))
             bundle.stats = Stats(
                 requests=requests.requests,
                 retries=requests.retries,
@@ -73,7 +74,7 @@ class Collector:
                 depth=self.board.depth(),
                 max_in_flight=requests.max_in_flight,
             )
-        return redact_bundle(bundle)
+        return bundle
 
 
 async def collect(api: Api, incident_id: str | int, options: BundleOptions) -> IncidentBundle:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import json
 import warnings
 from pathlib import Path
@@ -38,48 +37,54 @@ def agent_tool() -> ModuleType:
     return load("agent_tool")
 
 
-def test_agent_tool_main_prints_the_schema_and_the_headline_bundle(
-    agent_tool: ModuleType, capsys: Capture, headline_id: str
+def test_agent_tool_main_prints_the_tools_and_answers_a_models_calls(
+    agent_tool: ModuleType, capsys: Capture, headline_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(agent_tool, "client", sandbox_client)
     agent_tool.main()
     out = capsys.readouterr().out
-    assert '"name": "incident_context"' in out
+    assert out.startswith("6 tools: list_incidents, incident_bundle, incident_timeline")
+    assert '"name": "incident_bundle"' in out
+    assert '"strict": true' in out
     assert f"# Incident {headline_id}" in out
     assert "heartbeat_stopped" in out
+    assert "next_cursor: " in out  # list_incidents' page
+    assert "error:" not in out
 
 
-def test_agent_tool_schema_matches_the_function(agent_tool: ModuleType) -> None:
-    schema = agent_tool.INCIDENT_CONTEXT_SCHEMA
-    json.dumps(agent_tool.TOOL)  # serialisable as sent to a model API
-    assert schema["type"] == "object"
-    assert set(schema["required"]) <= set(schema["properties"])
-    params = inspect.signature(agent_tool.incident_context).parameters
-    positional = [n for n, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD]
-    assert positional == list(schema["properties"])
-    for name, prop in schema["properties"].items():
-        if "default" in prop:
-            assert params[name].default == prop["default"]
+def test_agent_tool_schemas_are_json_for_a_model_api(agent_tool: ModuleType) -> None:
+    tools = agent_tool.tool_schemas("openai")
+    json.dumps(tools)
+    assert all(t["function"]["parameters"]["additionalProperties"] is False for t in tools)
 
 
-@pytest.mark.parametrize("budget", [600, 2000, 8000])
-def test_agent_tool_stays_under_its_budget(
-    agent_tool: ModuleType, headline_id: str, budget: int
+@pytest.mark.parametrize("budget", [600, "2000", 8000])
+def test_agent_tool_stays_under_its_budget_even_when_sent_as_a_string(
+    agent_tool: ModuleType, headline_id: str, budget: int | str
 ) -> None:
-    bs = sandbox_client()
+    # the old example crashed with a TypeError on max_chars="2000"
     text = agent_tool.call_tool(
-        json.dumps({"incident_id": headline_id, "max_chars": budget}), bs=bs
+        "incident_bundle",
+        json.dumps({"incident_id": headline_id, "max_chars": budget}),
+        client=sandbox_client(),
     )
-    assert text.startswith(f"# Incident {headline_id}")
-    assert len(text) <= budget
+    assert f"# Incident {headline_id}" in text
+    assert len(text) <= int(budget)
 
 
-def test_agent_tool_turns_a_wrong_id_into_a_message_for_the_model(
+def test_agent_tool_turns_a_wrong_call_into_a_message_for_the_model(
     agent_tool: ModuleType,
 ) -> None:
     bs = sandbox_client()
-    assert agent_tool.incident_context("999999999", bs=bs).startswith("error: no incident")
-    assert agent_tool.incident_context("../etc", bs=bs).startswith("error: ")
-    assert agent_tool.call_tool({"incident": "1"}, bs=bs).startswith("error: expected")
+    assert agent_tool.call_tool(
+        "incident_bundle", {"incident_id": "999999999"}, client=bs
+    ).startswith("error: no such incident")
+    assert agent_tool.call_tool("incident_bundle", {"incident_id": "../etc"}, client=bs).startswith(
+        "error: bad arguments"
+    )
+    assert agent_tool.call_tool("incident_bundle", {"incident": "1"}, client=bs).startswith(
+        "error: bad arguments for incident_bundle: incident_id is required"
+    )
 
 
 # --- incident_report.py --------------------------------------------------------------

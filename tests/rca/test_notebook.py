@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 import types
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from typing import Any
 
@@ -91,6 +91,22 @@ def test_repr_html_escapes_what_the_account_wrote(headline: IncidentBundle) -> N
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; more" in html
 
 
+def test_repr_html_shows_the_diagnosis_escaped(headline: IncidentBundle) -> None:
+    trigger = headline.diagnosis.trigger
+    assert trigger is not None
+    html = headline._repr_html_()
+    assert "<h4>Diagnosis</h4>" in html
+    assert html.index("<h4>Diagnosis</h4>") < html.index("<h4>Findings</h4>")
+    assert "<b>Trigger:</b>" in html
+    assert f"{trigger.summary} ({trigger.level})".replace("'", "&#x27;") in html
+    hostile = headline.model_copy(deep=True)
+    assert hostile.diagnosis.trigger is not None
+    hostile.diagnosis.trigger.summary = "<script>alert(1)</script>"
+    html = hostile._repr_html_()
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
 def test_repr_html_caps_a_long_timeline() -> None:
     from betterstack_rca.rca.renderers.html import render_html
 
@@ -151,7 +167,8 @@ def test_metrics_read_as_words_and_seconds(seconds: float | None, text: str) -> 
 
 
 def test_the_markdown_summary_gives_metrics_in_seconds_too(headline: IncidentBundle) -> None:
-    summary = headline.to_markdown().splitlines()[3]
+    lines = headline.to_markdown().splitlines()
+    summary = next(line for line in lines if line.startswith("- **Started:**"))
     assert "**Acknowledged:** 6m 00s (360 s)" in summary
     assert "**Status page delay:** 12m 00s (720 s)" in summary
 
@@ -177,3 +194,17 @@ def test_a_pinned_reference_time_gives_the_same_account_and_bundle() -> None:
     a = first.bundle(first.scenario().incident_id)
     b = second.bundle(second.scenario().incident_id)
     assert a.to_markdown() == b.to_markdown()
+
+
+def test_a_sandbox_bundle_is_as_of_the_sandbox_clock_not_the_wall_clock() -> None:
+    """A pinned account is "now" at its reference time: the bundle's window, the 24 h
+    response-time horizon and open incidents are measured from there, whatever the date."""
+    bs = sandbox_client()
+    incident_id = bs.scenario().incident_id
+    default = bs.bundle(incident_id)
+    pinned = bs.bundle(incident_id, now=REF)
+    assert default.model_dump(exclude={"stats"}) == pinned.model_dump(exclude={"stats"})
+    assert default.response_times is not None  # 50 minutes before the sandbox's "now"
+    later = bs.bundle(incident_id, now=REF + timedelta(days=3))  # an explicit now still wins
+    assert later.response_times is None
+    assert any("24 h response-time horizon" in c.reason for c in later.checks)

@@ -10,6 +10,7 @@ import pytest
 
 from betterstack_rca import BetterStack
 from betterstack_rca.resources import parse_id
+from betterstack_rca.resources._params import ident, is_plain_id, parse_incident_ref
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,8 @@ from betterstack_rca.resources import parse_id
         ("https://betteruptime.com/team/9/incidents/123?tab=comments#c5", "incident", "123"),
         ("http://uptime.betterstack.com/team/9/monitors/2100004", "monitor", "2100004"),
         ("https://uptime.betterstack.com/team/9/heartbeats/512000", "heartbeat", "512000"),
+        ("https://uptime.betterstack.com/api/v3/incidents/410002054", "incident", "410002054"),
+        ("https://uptime.betterstack.com/team/9/status-pages/123456", "status_page", "123456"),
     ],
 )
 def test_ids_and_page_urls(value: object, kind: str, expected: str) -> None:
@@ -75,3 +78,41 @@ def test_bundle_takes_the_incident_url() -> None:
     assert bundle.incident.id == headline
     with pytest.raises(ValueError, match="incident"):
         bs.bundle("https://uptime.betterstack.com/team/1/monitors/2100004")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        410002054,
+        "410002054",
+        "https://uptime.betterstack.com/team/12/incidents/410002054/timeline",
+        "https://example.com/team/12/incidents/410002054",
+        "https://uptime.betterstack.com/team/12/monitors/5",
+        "../x",
+        -1,
+        None,
+    ],
+)
+def test_the_agents_incident_parser_is_the_same_parser(value: object) -> None:
+    """`parse_incident_ref` (the agents' name) is `parse_id(value, "incident")`, no other."""
+    try:
+        expected: object = parse_id(value, "incident")
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        got: object = parse_incident_ref(value)
+    except ValueError as exc:
+        got = str(exc)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["410002054", "a-b_c", "x" * 64, "x" * 65, "-1", "_a", "a/b", "a b", "", "é"]
+)
+def test_one_id_rule_for_the_client_the_report_and_the_receiver(value: str) -> None:
+    """A plain id is what `ident` takes as it is (it only trims blanks around it)."""
+    try:
+        taken = ident(value, "incident_id") == value
+    except ValueError:
+        taken = False
+    assert taken is is_plain_id(value)

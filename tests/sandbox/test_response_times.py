@@ -4,6 +4,7 @@ the whole request timeout, a refused connection only its lookup and connect, and
 
 from __future__ import annotations
 
+import copy
 import statistics
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from betterstack_rca.sandbox import Account
+from betterstack_rca.sandbox import SCENARIOS, Account
 from betterstack_rca.sandbox.model.checks import (
     ANSWERED,
     ERROR_STATUS,
@@ -22,6 +23,8 @@ from betterstack_rca.sandbox.model.checks import (
     failure_mode,
 )
 from betterstack_rca.sandbox.model.constants import CAUSES
+from betterstack_rca.sandbox.render.base import View
+from betterstack_rca.sandbox.render.monitors import response_times
 
 
 def _dt(text: str) -> datetime:
@@ -172,3 +175,60 @@ def test_every_incident_of_the_last_day_follows_the_rule(
                 seen_modes.add(mode)
     assert checked > 20
     assert {ERROR_STATUS, TIMED_OUT} <= seen_modes
+
+
+def _fits(mode: str, point: dict[str, Any], took: float, timeout: float) -> bool:
+    """A failing check as the cause's `mode` says it ends (the rule of `model.checks`)."""
+    rt = point["response_time"]
+    if mode == TIMED_OUT:
+        return bool(rt == timeout)
+    if mode == ERROR_STATUS:
+        return abs(rt - took) <= 0.06 * took
+    if mode == REFUSED:
+        return (point["tls_handshake_time"], point["data_transfer_time"]) == (0, 0) and rt < 0.1
+    if mode == NO_DNS:
+        return (point["connection_time"], point["tls_handshake_time"]) == (0, 0) and rt < 0.02
+    if mode == TLS_FAILED:
+        return bool(point["data_transfer_time"] == 0)
+    return bool(rt < 2)  # answered in its usual time
+
+
+@pytest.mark.parametrize("key", list(SCENARIOS))
+def test_every_scenarios_incident_follows_the_rule(
+    key: str, client: httpx.Client, account: Account
+) -> None:
+    """Each scenario's incident, a to m, whatever its cause and however long ago: its
+    failing checks in its failing regions fit its cause. The API serves only the 24 h before
+    the reference time, so the checks are rendered as of one hour after the incident ended
+    (the same rendering, its window moved)."""
+    sc = account.scenarios[key]
+    data = client.get(f"/api/v3/incidents/{sc.incident_id}").json()["data"]
+    attrs = data["attributes"]
+    if sc.monitor_id is None:  # a heartbeat's incident: no response times to tell it
+        assert sc.heartbeat_id is not None
+        assert data["relationships"].get("monitor") is None
+        return
+    assert data["relationships"]["monitor"]["data"]["id"] == sc.monitor_id
+    start = _dt(attrs["started_at"])
+    end = _dt(attrs["resolved_at"]) if attrs["resolved_at"] else account.reference_time
+    moved = copy.copy(account)
+    moved.ref = min(account.ref, int((end + timedelta(hours=1)).timestamp()))
+    monitor = next(m for m in account.monitors if str(m.id) == sc.monitor_id)
+    timeout = client.get(f"/api/v2/monitors/{sc.monitor_id}").json()["data"]["attributes"][
+        "request_timeout"
+    ]
+    mode = failure_mode(attrs["cause"])
+    took = _request_duration(attrs) if "Request duration" in (attrs["metadata"] or {}) else 0.0
+    assert mode != ERROR_STATUS or took > 0, "an error status says how long it took"
+    by_region = {
+        r["region"]: r["response_times"]
+        for r in response_times(View(moved), monitor)["attributes"]["regions"]
+    }
+    checked = 0
+    for region in attrs["regions"] or by_region:
+        failing = _during(by_region[region], start, end)
+        assert failing, (key, region)
+        for point in failing:
+            assert _fits(mode, point, took, timeout), (key, attrs["cause"], region, point)
+            checked += 1
+    assert checked > 0

@@ -1,5 +1,6 @@
-"""HTML for notebooks (`IncidentBundle._repr_html_`): the summary, a table of the findings
-and a table of the timeline. Every value is escaped; the bundle is redacted already."""
+"""HTML for notebooks (`IncidentBundle._repr_html_`): the summary, the diagnosis (trigger,
+first failure, impact), a table of the findings and a table of the timeline. Every value is
+escaped; the bundle is redacted already."""
 
 from __future__ import annotations
 
@@ -25,6 +26,27 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _diagnosis(bundle: IncidentBundle) -> list[str]:
+    """The diagnosis as a short list (nothing when the bundle has none)."""
+    d = bundle.diagnosis
+    items: list[tuple[str, str, Sequence[str]]] = []
+    for label, part in (("Trigger", d.trigger), ("First failure", d.first_failure)):
+        if part is not None:
+            when = f"{part.at:%H:%M:%S} UTC: " if part.at else ""
+            items.append((label, f"{when}{part.summary} ({part.level})", part.evidence))
+    if d.impact is not None:
+        items.append(("Impact", d.impact.summary, d.impact.evidence))
+    if not items:
+        return []
+    lines = "".join(
+        f"<li><b>{escape(label)}:</b> {escape(text)}"
+        + (f" [{escape(', '.join(evidence))}]" if evidence else "")
+        + "</li>"
+        for label, text, evidence in items
+    )
+    return [f"<h4>Diagnosis</h4><ul>{lines}</ul>"]
+
+
 def render_html(bundle: IncidentBundle, max_events: int = MAX_EVENTS) -> str:
     """The bundle as one HTML fragment (no scripts, inline styles only)."""
     inc = bundle.incident
@@ -39,6 +61,7 @@ def render_html(bundle: IncidentBundle, max_events: int = MAX_EVENTS) -> str:
         f"<b>Resolved:</b> {escape(metric(m.time_to_resolve))} · "
         f"<b>Status page delay:</b> {escape(metric(m.status_page_delay))}"
         "</p>",
+        *_diagnosis(bundle),
         "<h4>Findings</h4>",
     ]
     if bundle.findings:

@@ -23,6 +23,7 @@ from betterstack_rca.sandbox.model.constants import (
 )
 from betterstack_rca.sandbox.model.records import MonitorRec
 from betterstack_rca.sandbox.model.timestamps import DAY, iso
+from betterstack_rca.sandbox.model.zones import hms, local, weekday
 from betterstack_rca.sandbox.render.base import Obj, View
 from betterstack_rca.sandbox.scenarios.bad_deploy import (
     LATENCY_RISE_FACTOR,
@@ -106,20 +107,15 @@ def monitor_status(v: View, m: MonitorRec) -> str:
 
 
 def in_maintenance(m: MonitorRec, t: int) -> bool:
-    """Whether ``t`` falls inside the monitor's weekly maintenance window (UTC)."""
+    """Whether ``t`` falls inside the monitor's daily maintenance window, in its own zone
+    (a window across midnight covers each local day it touches, as both days are listed)."""
     if m.maintenance is None:
         return False
-    f, to, _tz, days = m.maintenance
-    day = ("thu", "fri", "sat", "sun", "mon", "tue", "wed")[(t // DAY) % 7]
-    sec = t % DAY
-
-    def s(x: str) -> int:
-        h, mi, se = (int(p) for p in x.split(":"))
-        return h * 3600 + mi * 60 + se
-
-    lo, hi = s(f), s(to)
-    inside = lo <= sec < hi if lo <= hi else (sec >= lo or sec < hi)
-    return inside and day in days
+    f, to, tz, days = m.maintenance
+    here = local(t, tz)
+    now = hms(here)
+    inside = f <= now < to if f <= to else (now >= f or now < to)
+    return inside and weekday(here) in days
 
 
 def response_times(v: View, m: MonitorRec) -> Obj:
