@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint types pytest demo install clean cassettes bench
+.PHONY: test lint types pytest demo install clean cassettes bench dist-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,12 @@ demo: $(STAMP)
 	$(BIN)/betterstack-rca --sandbox demo
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache
+
+# The package as PyPI would ship it: sdist + wheel built, twine-checked, the wheel installed
+# in a fresh venv and used there (CI runs this after `make test`).
+dist-check: $(STAMP)
+	bash .ci/check-wheel
 
 cassettes: $(STAMP)
 	$(BIN)/python -m tests.cassette_flows
@@ -50,3 +55,4 @@ bench:
 	.venv-bench/bin/python bench/listing.py
 	.venv-bench/bin/python bench/agents.py
 	.venv-bench/bin/python bench/hostile.py
+	.venv-bench/bin/python bench/import_time.py

@@ -2,6 +2,8 @@
 
 BetterStackError
 ├── ReadOnlyError                 a non-GET request was attempted; nothing was sent
+├── MissingTokenError             no API token given, none in BETTERSTACK_API_TOKEN
+├── InvalidTokenError             the token holds a character no HTTP header can carry
 ├── WebhookParseError             a webhook body we cannot understand
 └── APIError                      anything that happened while talking to the API
     ├── APIStatusError            a non-2xx answer
@@ -31,6 +33,8 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BetterStackError",
+    "InvalidTokenError",
+    "MissingTokenError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -57,6 +61,16 @@ class ReadOnlyError(BetterStackError):
             f"betterstack_rca is read-only: refused to send {self.method}{where} "
             "(only GET requests ever leave this client)"
         )
+
+
+class MissingTokenError(BetterStackError):
+    """No API token was given and `BETTERSTACK_API_TOKEN` is not set."""
+
+
+class InvalidTokenError(BetterStackError):
+    """The API token holds a character that cannot be sent in an HTTP header (whitespace, a
+    control character, anything outside printable ASCII). The message names the position,
+    never the value."""
 
 
 class WebhookParseError(BetterStackError):

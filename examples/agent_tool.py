@@ -38,9 +38,7 @@ def client() -> BetterStack:
 
 def newest_incident(bs: BetterStack) -> str | None:
     if bs.sandbox_account is not None:
-        from betterstack_rca.sandbox import HEADLINE_SCENARIO
-
-        return bs.sandbox_account.account.scenarios[HEADLINE_SCENARIO].incident_id
+        return bs.scenario().incident_id  # the sandbox's headline incident
     newest = next(iter(bs.incidents.list(max_items=1)), None)
     return None if newest is None else newest.id
 

@@ -54,6 +54,8 @@ SANDBOX = "betterstack_rca.sandbox"
 LATE_IMPORTS: dict[tuple[str, str], str] = {
     # The model offers `bundle.to_markdown()`; the renderer depends on the model, not the reverse.
     ("betterstack_rca.rca.bundle", "betterstack_rca.rca.render"): "bundle.to_markdown()",
+    # The same for notebooks: `bundle._repr_html_()` calls the HTML renderer.
+    ("betterstack_rca.rca.bundle", "betterstack_rca.rca.renderers.html"): "bundle._repr_html_()",
 }
 
 

@@ -12,7 +12,10 @@ import httpx
 from betterstack_rca._core.http import DEFAULT_BASE_URL, USER_AGENT, mask_token, normalise_base_url
 from betterstack_rca._core.limits import ACCEPT_ENCODING
 from betterstack_rca._core.pacing import TokenBucket
-from betterstack_rca.errors import BetterStackError
+from betterstack_rca.errors import (  # raised here; defined with the others
+    InvalidTokenError,
+    MissingTokenError,
+)
 
 TOKEN_ENV = "BETTERSTACK_API_TOKEN"
 BASE_URL_ENV = "BETTERSTACK_BASE_URL"
@@ -24,16 +27,6 @@ DEFAULT_MAX_RPS = 8.0
 DEFAULT_BURST = 10
 DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_RETRY_AFTER_CAP = 60.0
-
-
-class MissingTokenError(BetterStackError):
-    """No API token was given and `BETTERSTACK_API_TOKEN` is not set."""
-
-
-class InvalidTokenError(BetterStackError):
-    """The API token holds a character that cannot be sent in an HTTP header (whitespace, a
-    control character, anything outside printable ASCII). The message names the position,
-    never the value."""
 
 
 def check_token(token: str) -> None:

@@ -92,6 +92,9 @@ class Origin:
         return cls(scheme, host, port)
 
 
+_API_SUFFIX = re.compile(r"/api(?:/v\d+)?$", re.IGNORECASE)
+
+
 def normalise_base_url(base_url: str) -> str:
     """Validate and normalise the configured base URL (no trailing slash)."""
     base = base_url.strip().rstrip("/")
@@ -103,6 +106,15 @@ def normalise_base_url(base_url: str) -> str:
         )
     if parts.query or parts.fragment:
         raise ValueError(f"base_url must not carry a query or fragment, got {base_url!r}")
+    api = _API_SUFFIX.search(parts.path)
+    if api:
+        # Every request path starts with /api/v2 or /api/v3 already: this base URL would
+        # send /api/v2/api/v3/... and every answer would be a 404.
+        bare = base[: len(base) - len(api.group(0))]
+        raise ValueError(
+            f"base_url must not end with {api.group(0)!r}: the client adds /api/v2 or /api/v3 "
+            f"itself; use {bare!r} (got {base_url!r})"
+        )
     return base
 
 
@@ -288,7 +300,9 @@ def error_for_status(
     body = _try_json(content)
     text = describe_errors(body) if body is not None else ""
     content = content[:ERROR_BODY_PREFIX]  # the rest is neither shown nor parsed
-    if not text and content.strip():
+    # A JSON body without an error text (`{}`, `[]`, `{"errors": null}`) says nothing: fall
+    # back to the status's reason ("Not Found"), never the raw `{}`.
+    if not text and content.strip() and body is None:
         if _looks_like_html(content, content_type):
             title = html_title(content)
             shown = excerpt(title) if title is not None else excerpt(content)

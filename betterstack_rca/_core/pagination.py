@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from betterstack_rca._core.http import RawResponse, path_of
+from betterstack_rca._core.http import DEFAULT_BASE_URL, RawResponse, path_of
 from betterstack_rca.errors import ResponseParseError
 
 T = TypeVar("T")
@@ -104,8 +104,19 @@ def _same_except_page(a: str, b: str) -> bool:
     return (pa.scheme, pa.netloc, pa.path, qa) == (pb.scheme, pb.netloc, pb.path, qb)
 
 
-def _link(pagination: Mapping[str, Any], name: str, path: str) -> str | None:
-    """A pagination link, which Better Stack always sends as an absolute URL."""
+#: Better Stack's former host. Answers recorded before the move link their pages there; for
+#: the default base URL it is the same API, so such a link is followed on the base URL's own
+#: origin (the token never goes to the old host). A custom base URL accepts no other host.
+_FORMER_HOSTS = frozenset({"betteruptime.com", "www.betteruptime.com"})
+_DEFAULT_ORIGIN = urlsplit(DEFAULT_BASE_URL)
+
+
+def _link(pagination: Mapping[str, Any], name: str, path: str, page_url: str = "") -> str | None:
+    """A pagination link, which Better Stack always sends as an absolute URL.
+
+    ``null``, a missing key and ``""`` (some answers end with ``"next": ""``) all mean "no
+    such page". `page_url` is the URL of the page the link came from.
+    """
     value = pagination.get(name)
     if not isinstance(value, str) or not value.strip():
         return None
@@ -113,6 +124,17 @@ def _link(pagination: Mapping[str, Any], name: str, path: str) -> str | None:
         raise ResponseParseError(
             f"pagination {name!r} is not an absolute http(s) URL: {value[:80]!r}", path=path
         )
+    try:
+        link, page = urlsplit(value), urlsplit(page_url)
+        former = (link.hostname or "").lower() in _FORMER_HOSTS
+        on_default = (page.scheme, page.netloc.lower()) == (
+            _DEFAULT_ORIGIN.scheme,
+            _DEFAULT_ORIGIN.netloc,
+        )
+    except ValueError:
+        return value  # the request refuses what it cannot split
+    if former and on_default:
+        return urlunsplit(link._replace(scheme=page.scheme, netloc=page.netloc))
     return value
 
 
@@ -135,11 +157,11 @@ def read_page(
     body = response.body
     raw = body.get("pagination") if isinstance(body, Mapping) else None
     pagination = dict(raw) if isinstance(raw, Mapping) else {}
-    last_url = _link(pagination, "last", path)
+    last_url = _link(pagination, "last", path, response.url)
     return Page(
         items=items,
         number=_page_number(response.url),
-        next_url=_link(pagination, "next", path),
+        next_url=_link(pagination, "next", path, response.url),
         last_url=last_url,
         total_pages=_page_number(last_url),
         url=response.url,

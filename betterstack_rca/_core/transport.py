@@ -107,16 +107,24 @@ def _drop_requests(exc: BaseException) -> None:
         node = node.__context__ or node.__cause__
 
 
-def _classify_transport_error(exc: Exception, method: str, path: str) -> APIError:
+def _classify_transport_error(exc: Exception, method: str, url: httpx.URL) -> APIError:
+    path, host = url.path, url.netloc.decode("ascii", "replace")
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
-            f"request timed out ({type(exc).__name__})", method=method, path=path
+            f"request to {host} timed out ({type(exc).__name__})", method=method, path=path
         )
     if isinstance(exc, httpx.DecodingError):
         return ResponseParseError(f"could not decode the body ({exc})", method=method, path=path)
     return APIConnectionError(
-        f"connection failed ({type(exc).__name__}: {exc})", method=method, path=path
+        f"connection to {host} failed ({type(exc).__name__}: {exc})", method=method, path=path
     )
+
+
+def _say_attempts(exc: BaseException, attempts: object) -> None:
+    """Name the attempts in the message of a request that never got an answer."""
+    if isinstance(exc, APIConnectionError) and isinstance(attempts, int) and attempts > 0:
+        exc.message += f"; gave up after {attempts} attempt{'s' if attempts > 1 else ''}"
+        exc.args = (exc._full_message(),)
 
 
 class _SenderCore(RetryPolicy):
@@ -267,6 +275,7 @@ class SyncSender(_SenderCore):
             return retrying(self._attempt, request, sleep, cancel)
         except BaseException as exc:
             self.failed(exc)
+            _say_attempts(exc, retrying.statistics.get("attempt_number"))
             raise
 
     def _pace(self, sleep: Callable[[float], None] | None = None) -> None:
@@ -300,7 +309,7 @@ class SyncSender(_SenderCore):
             except ReadOnlyError:
                 raise
             except httpx.HTTPError as exc:
-                raise _classify_transport_error(exc, "GET", request.url.path) from None
+                raise _classify_transport_error(exc, "GET", request.url) from None
             finally:
                 self.leave()
         return self.finish(response, content)
@@ -330,6 +339,7 @@ class AsyncSender(_SenderCore):
             return await retrying(self._attempt, request)
         except BaseException as exc:
             self.failed(exc)
+            _say_attempts(exc, retrying.statistics.get("attempt_number"))
             raise
 
     async def _pace(self) -> None:
@@ -361,7 +371,7 @@ class AsyncSender(_SenderCore):
             except ReadOnlyError:
                 raise
             except httpx.HTTPError as exc:
-                raise _classify_transport_error(exc, "GET", request.url.path) from None
+                raise _classify_transport_error(exc, "GET", request.url) from None
             finally:
                 self.leave()
         return self.finish(response, content)

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from betterstack_rca.rca.options import parse_duration
 from betterstack_rca.rca.render import SECTIONS
-from betterstack_rca.resources._params import ident, parse_incident_ref, parse_ref, to_datetime
+from betterstack_rca.resources._params import ident, parse_id, to_datetime
 
 __all__ = [
     "BundleFindings",
@@ -69,11 +69,11 @@ def _sections(value: list[str]) -> list[str]:
 
 
 def _incident(value: str) -> str:
-    return parse_incident_ref(value)
+    return parse_id(value, "incident")
 
 
 def _monitor(value: str) -> str:
-    return parse_ref(value, "monitors", "monitor_id")
+    return parse_id(value, "monitor")
 
 
 def _calendar(value: str) -> str:
@@ -81,7 +81,7 @@ def _calendar(value: str) -> str:
 
 
 def _status_page(value: str) -> str:
-    return parse_ref(value, "status-pages", "status_page_id")
+    return parse_id(value, "status_page")
 
 
 IncidentRef = Annotated[

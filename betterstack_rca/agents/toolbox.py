@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from betterstack_rca._core.config import MissingTokenError
 from betterstack_rca.agents.tools import TOOLS, ToolError, ToolResult, ToolSpec
 from betterstack_rca.client import BetterStack
 from betterstack_rca.errors import (
     APIConnectionError,
     AuthenticationError,
     BetterStackError,
+    MissingTokenError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,

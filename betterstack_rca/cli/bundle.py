@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from betterstack_rca.cli._common import (
     EXIT_OK,
@@ -12,13 +13,16 @@ from betterstack_rca.cli._common import (
     Subparsers,
     UsageError,
     add_bundle_flags,
+    add_format_flag,
     bundle_options,
     non_negative_int,
     note,
     set_handler,
     write_text,
 )
-from betterstack_rca.rca import IncidentBundle
+
+if TYPE_CHECKING:
+    from betterstack_rca.rca import IncidentBundle
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -28,8 +32,12 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
         help="everything around one incident, as Markdown or JSON",
         description="Collect one incident's bundle.",
     )
-    bun.add_argument("incident_id", metavar="INCIDENT_ID")
-    bun.add_argument("--format", choices=("md", "json"), default="md")
+    bun.add_argument(
+        "incident_id",
+        metavar="INCIDENT",
+        help="the incident's id, or its Better Stack URL (.../incidents/<id>)",
+    )
+    add_format_flag(bun, ("md", "json"), "md")
     bun.add_argument(
         "--max-chars", type=non_negative_int, metavar="N", help="Markdown budget in characters"
     )

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from betterstack_rca._files import private_folder
 from betterstack_rca._version import __version__
@@ -39,9 +39,10 @@ from betterstack_rca.cli._common import (
 )
 from betterstack_rca.cli._window import WINDOW_HELP, incidents_in_window, window
 from betterstack_rca.errors import BetterStackError
-from betterstack_rca.models import Incident
-from betterstack_rca.rca import IncidentBundle
-from betterstack_rca.resources._params import is_plain_id
+
+if TYPE_CHECKING:
+    from betterstack_rca.models import Incident
+    from betterstack_rca.rca import IncidentBundle
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -58,7 +59,9 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
     rep.add_argument(
         "--max-chars", type=non_negative_int, metavar="N", help="budget of each bundle.md"
     )
-    rep.add_argument("--monitor", metavar="ID", help="only this monitor's incidents")
+    rep.add_argument(
+        "--monitor", metavar="ID", help="only this monitor's incidents (its id or URL)"
+    )
     rep.add_argument(
         "--limit", type=non_negative_int, metavar="N", help="at most the N newest incidents"
     )
@@ -67,6 +70,8 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from betterstack_rca.resources._params import is_plain_id
+
     since, until = window(args)
     options = bundle_options(args)
     out_dir = Path(args.out)

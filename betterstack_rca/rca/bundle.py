@@ -411,11 +411,65 @@ class IncidentBundle(_Model):
 
         return render_markdown(self, max_chars=max_chars, sections=sections)
 
+    def timeline_frame(self) -> Any:
+        """The timeline as a pandas ``DataFrame``, one row per event (pandas is optional:
+        ``pip install 'betterstack-rca[notebook]'``). Columns: id, at (UTC), seconds from
+        the start, source, kind, summary, related, and the ref's type, id and name."""
+        try:
+            import pandas  # type: ignore[import-not-found, import-untyped, unused-ignore]
+        except ImportError:
+            raise ImportError(
+                "IncidentBundle.timeline_frame() needs pandas: "
+                "pip install 'betterstack-rca[notebook]' (or pip install pandas)"
+            ) from None
+        start = self.incident.started_at
+        rows = [
+            {
+                "id": e.id,
+                "at": e.at,
+                "seconds_from_start": None if start is None else (e.at - start).total_seconds(),
+                "source": e.source,
+                "kind": e.kind,
+                "summary": e.summary,
+                "related": e.related,
+                "ref_type": e.ref.type,
+                "ref_id": e.ref.id,
+                "ref_name": e.ref.name,
+            }
+            for e in self.timeline
+        ]
+        return pandas.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown(max_chars=20_000)
+
+    def _repr_html_(self) -> str:
+        # late: the renderer depends on this model, not the other way round
+        from betterstack_rca.rca.renderers.html import render_html
+
+        return render_html(self)
 
     def __repr__(self) -> str:
         return (
             f"<IncidentBundle incident={self.incident.id} {self.incident.name!r} "
             f"events={len(self.timeline)} findings={len(self.findings)} gaps={len(self.gaps)}>"
         )
+
+    def __str__(self) -> str:
+        # The short summary, as repr: the whole model is 80-130 KB (model_dump, to_json).
+        return self.__repr__()
+
+
+#: The columns of `IncidentBundle.timeline_frame()`, in order.
+TIMELINE_COLUMNS = (
+    "id",
+    "at",
+    "seconds_from_start",
+    "source",
+    "kind",
+    "summary",
+    "related",
+    "ref_type",
+    "ref_id",
+    "ref_name",
+)

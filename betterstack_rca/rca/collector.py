@@ -22,6 +22,7 @@ from betterstack_rca.rca.options import BundleOptions
 from betterstack_rca.rca.plan import plan
 from betterstack_rca.rca.redact import redact_bundle
 from betterstack_rca.rca.tasks import Api, TaskBoard
+from betterstack_rca.resources import parse_id
 
 
 def _window(incident: Incident, options: BundleOptions, now: datetime) -> Window:
@@ -47,6 +48,7 @@ class Collector:
         self.board = TaskBoard(options, self.now)
 
     async def collect(self, incident_id: str | int) -> IncidentBundle:
+        incident_id = parse_id(incident_id, "incident")  # an id, or its Better Stack URL
         started = time.perf_counter()
         with track_requests() as requests:
             try:

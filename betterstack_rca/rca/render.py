@@ -51,6 +51,13 @@ def _dur(seconds: float | None) -> str:
     return f"{s // 3600}h {(s % 3600) // 60:02d}m"
 
 
+def metric(seconds: float | None) -> str:
+    """A response metric as people read it and as a script can check it: ``6m 00s (360 s)``."""
+    if seconds is None:
+        return "n/a"
+    return f"{_dur(seconds)} ({seconds:.0f} s)" if seconds >= 60 else f"{seconds:.0f} s"
+
+
 #: The sections after the summary, by the name `render_markdown(sections=...)` takes, in order.
 SECTIONS: tuple[str, ...] = (
     "diagnosis",
@@ -118,10 +125,10 @@ def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
     )
     head.append(
         f"- **Started:** {_t(inc.started_at)} · **Acknowledged:** "
-        f"{_dur(b.metrics.time_to_acknowledge)}"
+        f"{metric(b.metrics.time_to_acknowledge)}"
         + (f" by {inline(inc.acknowledged_by)}" if inc.acknowledged_by else "")
-        + f" · **Resolved:** {_dur(b.metrics.time_to_resolve)}"
-        + f" · **Status page delay:** {_dur(b.metrics.status_page_delay)}"
+        + f" · **Resolved:** {metric(b.metrics.time_to_resolve)}"
+        + f" · **Status page delay:** {metric(b.metrics.status_page_delay)}"
     )
     if inc.url:
         head.append(f"- **URL:** {inline(inc.url)}")

@@ -262,7 +262,6 @@ def test_bundle_with_failed_sources_says_so_on_stderr(
         ["--seed", "3", "incidents"],
         ["--sandbox", "--token", "abc", "incidents"],
         ["frobnicate"],
-        [],
         ["sandbox"],
     ],
 )
@@ -402,8 +401,9 @@ def test_sandbox_serve_hands_its_flags_to_the_sandbox_server(
 
     seen: list[list[str]] = []
 
-    def fake_main(argv: list[str]) -> int:
+    def fake_main(argv: list[str], prog: str = "") -> int:
         seen.append(list(argv))
+        assert prog == "betterstack-rca sandbox serve"  # its errors name the program
         return 0
 
     monkeypatch.setattr(sandbox_main, "main", fake_main)

@@ -132,9 +132,7 @@ def test_notebook_is_nbformat_4_without_outputs() -> None:
         assert cell["execution_count"] is None
 
 
-def test_notebook_code_cells_run_in_order(
-    capsys: Capture, monkeypatch: pytest.MonkeyPatch, headline_id: str
-) -> None:
+def test_notebook_code_cells_run_in_order(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         import matplotlib
     except ImportError:
@@ -142,9 +140,15 @@ def test_notebook_code_cells_run_in_order(
     else:
         has_matplotlib = True
         matplotlib.use("Agg")
-    # The notebook builds `BetterStack.sandbox()`; reuse the suite's pinned, unpaced account.
-    client = sandbox_client()
-    monkeypatch.setattr(BetterStack, "sandbox", classmethod(lambda cls, **kw: client))
+    # The notebook builds `BetterStack.sandbox(reference_time=...)`: an unpaced one here.
+    asked: list[dict[str, Any]] = []
+    real = BetterStack.sandbox
+
+    def unpaced(cls: type[BetterStack], **kw: Any) -> BetterStack:
+        asked.append(kw)
+        return real(max_rps=1000.0, **kw)
+
+    monkeypatch.setattr(BetterStack, "sandbox", classmethod(unpaced))
     namespace: dict[str, Any] = {"__name__": "__notebook__"}
     for n, cell in enumerate(notebook()["cells"]):
         if cell["cell_type"] != "code":
@@ -155,8 +159,13 @@ def test_notebook_code_cells_run_in_order(
             warnings.filterwarnings("ignore", "FigureCanvasAgg is non-interactive")
             exec(compile(source, f"notebook.ipynb cell {n}", "exec"), namespace)
     out = capsys.readouterr().out
-    assert namespace["bundle"].incident.id == headline_id
+    assert [kw["reference_time"] for kw in asked] == [namespace["now"]]  # the clock is pinned
+    assert namespace["bundle"].incident.id == namespace["scenario"].incident_id
+    assert namespace["scenario"].key == "database_backup"
     assert namespace["incidents"]
+    since = namespace["since"]
+    assert all(since <= i.started_at <= namespace["now"] for i in namespace["incidents"])
+    assert str(namespace["bundle"]) in out  # print(bundle) is the short summary
     assert "heartbeat_stopped" in out  # the findings table
     assert "e1 " in out  # the timeline table
     if has_matplotlib:

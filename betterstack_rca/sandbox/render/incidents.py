@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from betterstack_rca.sandbox.model.checks import request_duration
 from betterstack_rca.sandbox.model.constants import (
     CAUSES,
     HTTP_TYPES,
@@ -47,7 +48,7 @@ def incident(v: View, i: int, version: int = 3) -> Obj:
     if cause.startswith("Status "):
         meta.setdefault(
             "Request duration",
-            [{"type": "String", "value": f"{0.02 + (iid % 997) / 1000:.6f}"}],
+            [{"type": "String", "value": f"{request_duration(iid, meta):.6f}"}],
         )
         meta.setdefault("Response code", [{"type": "String", "value": cause[7:]}])
         if response_content is None:
