@@ -1,18 +1,19 @@
 # `make test` and `make demo` set themselves up: a .venv is created on first use and the
-# project is installed into it with its development extras.
+# project is installed into it with its development extras and every optional extra (mcp,
+# notebook), so the tests of those parts run too.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint types pytest demo install clean cassettes bench
+.PHONY: test lint types pytest demo install clean cassettes bench dist-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,mcp,notebook]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,7 +34,12 @@ demo: $(STAMP)
 	$(BIN)/betterstack-rca --sandbox demo
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache
+
+# The package as PyPI would ship it: sdist + wheel built, twine-checked, the wheel installed
+# in a fresh venv and used there (CI runs this after `make test`).
+dist-check: $(STAMP)
+	bash .ci/check-wheel
 
 cassettes: $(STAMP)
 	$(BIN)/python -m tests.cassette_flows
@@ -43,7 +49,10 @@ cassettes: $(STAMP)
 bench:
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet --upgrade pip
-	.venv-bench/bin/python -m pip install --quiet -e . betterstack-uptime
+	.venv-bench/bin/python -m pip install --quiet -e '.[mcp]' betterstack-uptime
 	.venv-bench/bin/python bench/bundle.py
 	.venv-bench/bin/python bench/scale.py
 	.venv-bench/bin/python bench/listing.py --walk
+	.venv-bench/bin/python bench/agents.py
+	.venv-bench/bin/python bench/hostile.py
+	.venv-bench/bin/python bench/import_time.py

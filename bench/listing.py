@@ -95,6 +95,11 @@ def child(args: argparse.Namespace) -> int:
 
         import betterstack_rca
 
+        # `import betterstack_rca` loads only the errors now (its names load on first use):
+        # the client, its models and resources are imported here, before the clock starts
+        from betterstack_rca import AsyncBetterStack, BetterStack  # noqa: F401
+        from betterstack_rca.resources import monitors  # noqa: F401
+
     out: dict[str, Any] = {"client": args.client}
     if args.client != "peer":
         out["module"] = os.path.dirname(betterstack_rca.__file__)

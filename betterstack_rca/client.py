@@ -33,14 +33,17 @@ from betterstack_rca._core.transport import (
     read_only_transport,
 )
 from betterstack_rca.errors import BetterStackError
-from betterstack_rca.rca.bundle import IncidentBundle
-from betterstack_rca.rca.collector import collect
-from betterstack_rca.rca.options import BundleOptions
 from betterstack_rca.resources import ResourceSet
-from betterstack_rca.webhooks import WebhookEvent
 
 if TYPE_CHECKING:
-    from betterstack_rca.sandbox import Faults, Sandbox
+    from datetime import datetime
+
+    from betterstack_rca.rca.bundle import IncidentBundle
+    from betterstack_rca.sandbox import Faults, Sandbox, Scenario
+    from betterstack_rca.webhooks import WebhookEvent
+
+# The correlator (`betterstack_rca.rca`: the bundle model, the plan, the rules) is imported
+# by `bundle()` when it is first called: a client that only lists things never loads it.
 
 __all__ = ["AsyncBetterStack", "BetterStack"]
 
@@ -119,20 +122,26 @@ class _BaseClient(ResourceSet[E], Generic[E, _Transport]):
         *,
         seed: int = 0,
         scale: int = 1,
-        reference_time: Any = None,
+        reference_time: datetime | str | None = None,
         faults: Faults | None = None,
         sandbox: Sandbox | None = None,
         **options: Any,
     ) -> _Client:
         """A client over the built-in demo account: no token, no network.
 
-        The account is generated from ``seed`` around ``reference_time`` (default: now) and
-        holds scripted incidents (see ``client.sandbox_account.account.scenarios``). Pass
-        ``sandbox=`` to reuse an existing `Sandbox` (its account, faults and counters). Other
-        options go to the constructor; ``max_rps`` defaults to 1000 here (in-process).
+        The account is generated from ``seed`` around ``reference_time``, its "now" (an aware
+        datetime or an ISO string; default: the current time): pin it and every run gives
+        the same incidents, ids and bundles. It holds scripted incidents: ``client.scenario(
+        "database_backup")``. Pass ``sandbox=`` to reuse an existing `Sandbox` (its account,
+        faults and counters). Other options go to the constructor; ``max_rps`` defaults to
+        1000 here (in-process).
         """
         from betterstack_rca.sandbox import Sandbox
 
+        if isinstance(reference_time, str):
+            from betterstack_rca.models._base import to_utc
+
+            reference_time = to_utc(reference_time)
         if sandbox is None:
             sandbox = Sandbox(seed=seed, scale=scale, reference_time=reference_time, faults=faults)
         elif faults is not None:
@@ -166,6 +175,34 @@ class _BaseClient(ResourceSet[E], Generic[E, _Transport]):
     def sandbox_account(self) -> Sandbox | None:
         """The built-in demo account behind a `.sandbox()` client (its scenarios, secrets)."""
         return self._sandbox
+
+    def scenario(self, key: str | None = None) -> Scenario:
+        """A scripted incident of the demo account (`.sandbox()` clients only): its
+        ``incident_id``, ``monitor_id``, ``title``, ``root_cause``, ``expected_rules`` and
+        ``facts``. Without `key`, the headline (``database_backup``).
+
+        ``bs.bundle(bs.scenario("database_backup").incident_id)``
+        """
+        if self._sandbox is None:
+            raise ValueError(
+                "scenario() is for the demo account: use BetterStack.sandbox() (this client "
+                f"talks to {self._config.base_url})"
+            )
+        from betterstack_rca.sandbox import HEADLINE_SCENARIO
+
+        scenarios = self._sandbox.account.scenarios
+        name = HEADLINE_SCENARIO if key is None else key
+        if name not in scenarios:
+            raise KeyError(f"no sandbox scenario {name!r}; there are: {', '.join(scenarios)}")
+        return scenarios[name]
+
+    def _sandbox_clock(self, options: dict[str, Any]) -> dict[str, Any]:
+        """A sandbox client's bundles default ``now`` to the demo account's "now" (its
+        reference time): a pinned account then gives the same bundle whenever it runs (the
+        response-time horizon and open incidents are measured from it, not the wall clock)."""
+        if self._sandbox is None or options.get("now") is not None:
+            return options
+        return {**options, "now": self._sandbox.account.reference_time}
 
     @property
     def stats(self) -> RequestStats:
@@ -209,7 +246,10 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
         raises; any other source that fails becomes a gap in the bundle. Works in scripts,
         threads and inside a running event loop (Jupyter).
         """
-        opts = BundleOptions.build(**options)
+        from betterstack_rca.rca.collector import collect
+        from betterstack_rca.rca.options import BundleOptions
+
+        opts = BundleOptions.build(**self._sandbox_clock(options))
         pool = concurrent.futures.ThreadPoolExecutor(
             self._config.max_concurrency, thread_name_prefix="betterstack-rca"
         )
@@ -263,7 +303,10 @@ class AsyncBetterStack(_BaseClient[AsyncExecutor, httpx.AsyncBaseTransport]):
 
     async def bundle(self, incident_id: int | str, **options: Any) -> IncidentBundle:
         """Collect everything around one incident (see `BetterStack.bundle`)."""
-        return await collect(self, incident_id, BundleOptions.build(**options))
+        from betterstack_rca.rca.collector import collect
+        from betterstack_rca.rca.options import BundleOptions
+
+        return await collect(self, incident_id, BundleOptions.build(**self._sandbox_clock(options)))
 
     async def bundle_for(self, event: WebhookEvent, **options: Any) -> IncidentBundle:
         """The bundle of the incident a webhook event is about (see `parse_webhook`)."""

@@ -2,6 +2,8 @@
 
 BetterStackError
 ├── ReadOnlyError                 a non-GET request was attempted; nothing was sent
+├── MissingTokenError             no API token given, none in BETTERSTACK_API_TOKEN
+├── InvalidTokenError             the token holds a character no HTTP header can carry
 ├── WebhookParseError             a webhook body we cannot understand
 └── APIError                      anything that happened while talking to the API
     ├── APIStatusError            a non-2xx answer
@@ -19,6 +21,10 @@ BetterStackError
 
 from __future__ import annotations
 
+from typing import Any
+
+from betterstack_rca._scrub import REDACTED, scrub
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -27,6 +33,8 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BetterStackError",
+    "InvalidTokenError",
+    "MissingTokenError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -55,6 +63,16 @@ class ReadOnlyError(BetterStackError):
         )
 
 
+class MissingTokenError(BetterStackError):
+    """No API token was given and `BETTERSTACK_API_TOKEN` is not set."""
+
+
+class InvalidTokenError(BetterStackError):
+    """The API token holds a character that cannot be sent in an HTTP header (whitespace, a
+    control character, anything outside printable ASCII). The message names the position,
+    never the value."""
+
+
 class WebhookParseError(BetterStackError):
     """A webhook body that is not one of the shapes Better Stack (or a known template) sends."""
 
@@ -74,11 +92,23 @@ class APIError(BetterStackError):
         path: str = "",
         request_id: str | None = None,
     ) -> None:
-        self.message = message
+        # the message quotes the server; the server may quote a credential (one scrubber)
+        self.message = scrub(message)
         self.method = method
         self.path = path
         self.request_id = request_id
         super().__init__(self._full_message())
+
+    def forget(self, secret: str) -> None:
+        """Remove a secret the raiser knows (the client's token) from everything the error
+        shows or holds: its message, its excerpt, its body."""
+        if not secret:
+            return
+        self.message = self.message.replace(secret, REDACTED)
+        for name in ("excerpt", "body"):
+            if hasattr(self, name):
+                setattr(self, name, _without(getattr(self, name), secret))
+        self.args = (self._full_message(),)
 
     def _full_message(self) -> str:
         parts = [f"{self.method} {self.path}: {self.message}" if self.path else self.message]
@@ -170,7 +200,7 @@ class ResponseParseError(APIError):
         request_id: str | None = None,
         excerpt: str = "",
     ) -> None:
-        self.excerpt = excerpt
+        self.excerpt = scrub(excerpt)
         super().__init__(message, method=method, path=path, request_id=request_id)
 
     def _full_message(self) -> str:
@@ -178,3 +208,18 @@ class ResponseParseError(APIError):
         if self.excerpt:
             text += f"; body starts: {self.excerpt!r}"
         return text
+
+
+def _without(value: Any, secret: str, depth: int = 0) -> Any:
+    """`value` (a decoded error body) with `secret` replaced in every string."""
+    if isinstance(value, str):
+        return value.replace(secret, REDACTED)
+    if depth > 64:
+        return None
+    if isinstance(value, dict):
+        return {
+            _without(k, secret, depth + 1): _without(v, secret, depth + 1) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_without(v, secret, depth + 1) for v in value]
+    return value

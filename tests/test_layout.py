@@ -20,7 +20,16 @@ MAX_LINES = 500
 
 #: (layer, name, module-name prefixes); the most specific prefix decides.
 LAYERS: list[tuple[int, str, tuple[str, ...]]] = [
-    (0, "leaf", ("betterstack_rca._version", "betterstack_rca.errors")),
+    (
+        0,
+        "leaf",
+        (
+            "betterstack_rca._version",
+            "betterstack_rca.errors",
+            "betterstack_rca._scrub",
+            "betterstack_rca._files",
+        ),
+    ),
     (1, "core", ("betterstack_rca._core",)),
     (2, "models", ("betterstack_rca.models", "betterstack_rca.webhooks")),
     (3, "resources", ("betterstack_rca.resources",)),
@@ -45,6 +54,8 @@ SANDBOX = "betterstack_rca.sandbox"
 LATE_IMPORTS: dict[tuple[str, str], str] = {
     # The model offers `bundle.to_markdown()`; the renderer depends on the model, not the reverse.
     ("betterstack_rca.rca.bundle", "betterstack_rca.rca.render"): "bundle.to_markdown()",
+    # The same for notebooks: `bundle._repr_html_()` calls the HTML renderer.
+    ("betterstack_rca.rca.bundle", "betterstack_rca.rca.renderers.html"): "bundle._repr_html_()",
 }
 
 
@@ -116,7 +127,9 @@ def layer_of(name: str) -> tuple[int, str]:
     best: tuple[int, int, str] | None = None
     for layer, label, prefixes in LAYERS:
         for prefix in prefixes:
-            matches = name == prefix or name.startswith(prefix + ".")
+            # The package root is its own module only: a new module must be given a layer.
+            nested = prefix != PACKAGE.name and name.startswith(prefix + ".")
+            matches = name == prefix or nested
             if matches and (best is None or len(prefix) > best[0]):
                 best = (len(prefix), layer, label)
     assert best is not None, f"{name} belongs to no layer: add it to LAYERS"

@@ -113,6 +113,8 @@ def start_receiver(tmp_path: Path) -> Iterator[Callable[..., Receiver]]:
 
     def start(bs: BetterStack, **options: Any) -> Receiver:
         options.setdefault("out_dir", tmp_path / "out")
+        if "secret" not in options:
+            options.setdefault("insecure_no_secret", True)
         receiver = Receiver(bs, host="127.0.0.1", port=0, **options).start()
         started.append(receiver)
         return receiver
@@ -261,7 +263,7 @@ def test_the_secret_and_the_token_never_reach_the_logs_of_a_full_delivery(
         token = bs.sandbox_account.token if bs.sandbox_account else ""
     records = [r for r in caplog.records if r.name == LOGGER]
     assert any(iid in r.getMessage() and "202" in r.getMessage() for r in records)
-    assert any("NotFoundError" in r.getMessage() for r in records)
+    assert any("does not know this incident" in r.getMessage() for r in records)
     for text in (caplog.text, *(str(r.args) for r in caplog.records)):
         assert SECRET not in text
         assert token not in text
@@ -376,17 +378,32 @@ def test_events_that_warrant_no_bundle_are_ignored(
 
 
 def test_a_failed_collection_is_recorded_and_the_server_keeps_going(
+    start_receiver: Callable[..., Receiver],
+) -> None:
+    with BetterStack.sandbox(max_rps=1000, faults=Faults(forbidden={"incidents"})) as denied:
+        receiver = start_receiver(denied)
+        iid = scenario_id(denied)
+        assert request(receiver.url, incident_body(iid))[0] == 202
+        assert receiver.wait_idle(10)
+    error = (receiver.out_dir / iid / "error.txt").read_text()
+    assert "PermissionDeniedError" in error
+    assert "action: started" in error
+    assert files_under(receiver.out_dir) == [f"{iid}/error.txt"]
+    assert receiver.stats.failed == 1
+    assert request(receiver.url + "/healthz", method="GET")[0] == 200
+
+
+def test_an_unknown_incident_costs_one_request_and_writes_nothing(
     client: BetterStack, start_receiver: Callable[..., Receiver]
 ) -> None:
     receiver = start_receiver(client)
+    before = client.stats.requests
     assert request(receiver.url, incident_body("999999999"))[0] == 202
     assert receiver.wait_idle(10)
-    error = (receiver.out_dir / "999999999" / "error.txt").read_text()
-    assert "NotFoundError" in error
-    assert "action: started" in error
-    assert files_under(receiver.out_dir) == ["999999999/error.txt"]
-    assert receiver.stats.failed == 1
-    assert request(receiver.url + "/healthz", method="GET")[0] == 200
+    assert client.stats.requests - before == 1  # the incident alone, no full collection
+    assert files_under(receiver.out_dir) == []
+    assert receiver.stats.unknown == 1
+    assert receiver.stats.failed == 0
     iid = scenario_id(client)
     assert request(receiver.url, incident_body(iid))[0] == 202
     assert receiver.wait_idle(10)
@@ -400,7 +417,7 @@ def test_stop_records_a_collection_that_did_not_finish_and_discards_it_later(
     tmp_path: Path,
 ) -> None:
     with BetterStack.sandbox(max_rps=1000, faults=Faults(latency=0.25)) as bs:
-        receiver = Receiver(bs, out_dir=tmp_path, port=0).start()
+        receiver = Receiver(bs, out_dir=tmp_path, port=0, insecure_no_secret=True).start()
         iid = scenario_id(bs)
         assert request(receiver.url, incident_body(iid))[0] == 202
         wait_for(lambda: receiver.stats.collections == 1)
@@ -419,7 +436,7 @@ def test_stop_lets_an_in_flight_collection_finish_within_the_grace_period(
     tmp_path: Path,
 ) -> None:
     with BetterStack.sandbox(max_rps=1000, faults=Faults(latency=0.05)) as bs:
-        with Receiver(bs, out_dir=tmp_path, port=0, grace=15) as receiver:
+        with Receiver(bs, out_dir=tmp_path, port=0, grace=15, insecure_no_secret=True) as receiver:
             iid = scenario_id(bs)
             assert request(receiver.url, incident_body(iid))[0] == 202
             wait_for(lambda: receiver.stats.collections == 1)
@@ -457,7 +474,15 @@ def test_listen_serves_until_sigterm_then_returns_0(
 
     driver = threading.Thread(target=drive, daemon=True)
     driver.start()
-    code = listen(client, port=port, out_dir=tmp_path, secret=None, grace=10, stop_event=stop)
+    code = listen(
+        client,
+        port=port,
+        out_dir=tmp_path,
+        secret=None,
+        insecure_no_secret=True,
+        grace=10,
+        stop_event=stop,
+    )
     driver.join(5)
     assert code == 0
     assert outcome["status"] == 202
@@ -493,7 +518,17 @@ def test_a_second_sigterm_ends_the_grace_period_and_records_the_unfinished(
         driver = threading.Thread(target=drive, daemon=True)
         driver.start()
         t0 = time.monotonic()
-        assert listen(bs, port=port, out_dir=tmp_path, grace=20, stop_event=stop) == 0
+        assert (
+            listen(
+                bs,
+                port=port,
+                out_dir=tmp_path,
+                grace=20,
+                stop_event=stop,
+                insecure_no_secret=True,
+            )
+            == 0
+        )
         assert time.monotonic() - t0 < 10
         driver.join(5)
         assert "receiver stopped" in (tmp_path / iid / "error.txt").read_text()
@@ -519,16 +554,19 @@ def test_listen_returns_2_when_the_port_is_taken(client: BetterStack, tmp_path: 
         port = holder.getsockname()[1]
         done = threading.Event()
         done.set()
-        assert listen(client, port=port, out_dir=tmp_path, stop_event=done) == 2
+        assert (
+            listen(client, port=port, out_dir=tmp_path, stop_event=done, insecure_no_secret=True)
+            == 2
+        )
 
 
 def test_receiver_arguments_are_checked(client: BetterStack, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="secret"):
         Receiver(client, out_dir=tmp_path, secret="")
     with pytest.raises(ValueError, match="workers"):
-        Receiver(client, out_dir=tmp_path, workers=0)
+        Receiver(client, out_dir=tmp_path, workers=0, secret=SECRET)
     with pytest.raises(TypeError, match="bundle option"):
-        Receiver(client, out_dir=tmp_path, bundle_options={"nonsense": 1})
+        Receiver(client, out_dir=tmp_path, bundle_options={"nonsense": 1}, secret=SECRET)
     receiver = Receiver(client, out_dir=tmp_path, secret=SECRET)
     assert SECRET not in repr(receiver)
     assert receiver.stop() == []  # never started

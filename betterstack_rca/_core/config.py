@@ -10,8 +10,12 @@ from typing import Any
 import httpx
 
 from betterstack_rca._core.http import DEFAULT_BASE_URL, USER_AGENT, mask_token, normalise_base_url
+from betterstack_rca._core.limits import ACCEPT_ENCODING
 from betterstack_rca._core.pacing import TokenBucket
-from betterstack_rca.errors import BetterStackError
+from betterstack_rca.errors import (  # raised here; defined with the others
+    InvalidTokenError,
+    MissingTokenError,
+)
 
 TOKEN_ENV = "BETTERSTACK_API_TOKEN"
 BASE_URL_ENV = "BETTERSTACK_BASE_URL"
@@ -25,8 +29,21 @@ DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_RETRY_AFTER_CAP = 60.0
 
 
-class MissingTokenError(BetterStackError):
-    """No API token was given and `BETTERSTACK_API_TOKEN` is not set."""
+def check_token(token: str) -> None:
+    """`InvalidTokenError` unless every character of the token is printable ASCII."""
+    for position, ch in enumerate(token, start=1):
+        if not "!" <= ch <= "~":
+            kind = (
+                "whitespace"
+                if ch.isspace()
+                else "a control character"
+                if not ch.isprintable()
+                else "a non-ASCII character"
+            )
+            raise InvalidTokenError(
+                f"the API token has {kind} at position {position} of {len(token)}; "
+                "an API token is printable ASCII (copy it again from Better Stack -> API tokens)"
+            )
 
 
 @dataclass(frozen=True)
@@ -69,11 +86,7 @@ class ClientConfig:
                 "(an Uptime API token from Better Stack -> API tokens; or use "
                 "BetterStack.sandbox() for the built-in demo account)"
             )
-        if any(ch in token for ch in "\r\n\t ") or not token.isprintable():
-            raise MissingTokenError(
-                "the API token contains whitespace or control characters "
-                f"(token {mask_token(token)})"
-            )
+        check_token(token)
         base = normalise_base_url(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
         team = team_name if team_name is not None else os.environ.get(TEAM_ENV)
         team = team.strip() if team else None
@@ -111,6 +124,7 @@ class ClientConfig:
         return {
             "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
             "User-Agent": USER_AGENT,
         }
 
@@ -129,6 +143,7 @@ class ClientConfig:
         """Keyword arguments for `SyncSender` / `AsyncSender` (besides the httpx client)."""
         return {
             "max_concurrency": self.max_concurrency,
+            "timeout": self.timeout,
             "base_url": self.base_url,
             "token": self.token,
             "max_retries": self.max_retries,

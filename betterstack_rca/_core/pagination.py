@@ -35,7 +35,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from betterstack_rca._core.fanout import AsyncWindow, ThreadWindow
-from betterstack_rca._core.http import RawResponse, path_of
+from betterstack_rca._core.http import DEFAULT_BASE_URL, RawResponse, path_of
 from betterstack_rca.errors import ResponseParseError
 
 T = TypeVar("T")
@@ -120,8 +120,19 @@ def _same_except_page(a: str, b: str) -> bool:
     return (pa.scheme, pa.netloc, pa.path, qa) == (pb.scheme, pb.netloc, pb.path, qb)
 
 
-def _link(pagination: Mapping[str, Any], name: str, path: str) -> str | None:
-    """A pagination link, which Better Stack always sends as an absolute URL."""
+#: Better Stack's former host. Answers recorded before the move link their pages there; for
+#: the default base URL it is the same API, so such a link is followed on the base URL's own
+#: origin (the token never goes to the old host). A custom base URL accepts no other host.
+_FORMER_HOSTS = frozenset({"betteruptime.com", "www.betteruptime.com"})
+_DEFAULT_ORIGIN = urlsplit(DEFAULT_BASE_URL)
+
+
+def _link(pagination: Mapping[str, Any], name: str, path: str, page_url: str = "") -> str | None:
+    """A pagination link, which Better Stack always sends as an absolute URL.
+
+    ``null``, a missing key and ``""`` (some answers end with ``"next": ""``) all mean "no
+    such page". `page_url` is the URL of the page the link came from.
+    """
     value = pagination.get(name)
     if not isinstance(value, str) or not value.strip():
         return None
@@ -129,6 +140,17 @@ def _link(pagination: Mapping[str, Any], name: str, path: str) -> str | None:
         raise ResponseParseError(
             f"pagination {name!r} is not an absolute http(s) URL: {value[:80]!r}", path=path
         )
+    try:
+        link, page = urlsplit(value), urlsplit(page_url)
+        former = (link.hostname or "").lower() in _FORMER_HOSTS
+        on_default = (page.scheme, page.netloc.lower()) == (
+            _DEFAULT_ORIGIN.scheme,
+            _DEFAULT_ORIGIN.netloc,
+        )
+    except ValueError:
+        return value  # the request refuses what it cannot split
+    if former and on_default:
+        return urlunsplit(link._replace(scheme=page.scheme, netloc=page.netloc))
     return value
 
 
@@ -151,11 +173,11 @@ def read_page(
     body = response.body
     raw = body.get("pagination") if isinstance(body, Mapping) else None
     pagination = dict(raw) if isinstance(raw, Mapping) else {}
-    last_url = _link(pagination, "last", path)
+    last_url = _link(pagination, "last", path, response.url)
     return Page(
         items=items,
         number=_page_number(response.url),
-        next_url=_link(pagination, "next", path),
+        next_url=_link(pagination, "next", path, response.url),
         last_url=last_url,
         total_pages=_page_number(last_url),
         url=response.url,
@@ -381,6 +403,10 @@ class AsyncPaginator(Generic[T]):
             window = self._window(_peek(response))
         try:
             if window is not None:
+                # two turns of the loop before parsing: one starts the window's requests,
+                # one the task `asyncio.wait_for` makes of each attempt (the sender's total
+                # timeout; Python 3.12 no longer makes one); then they are on the wire
+                await asyncio.sleep(0)
                 await asyncio.sleep(0)
             page = self._parse(response)
             if page.number is None:

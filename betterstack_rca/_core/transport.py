@@ -96,16 +96,37 @@ def _interruptible(
     return wait
 
 
-def _classify_transport_error(exc: Exception, method: str, path: str) -> APIError:
+def _drop_requests(exc: BaseException) -> None:
+    """Cut an exception chain below our own errors: an httpx error in `__context__` or
+    `__cause__` holds the request, and the request holds the `Authorization` header."""
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        for link in ("__cause__", "__context__"):
+            if isinstance(getattr(node, link), httpx.HTTPError):
+                setattr(node, link, None)
+        node = node.__context__ or node.__cause__
+
+
+def _classify_transport_error(exc: Exception, method: str, url: httpx.URL) -> APIError:
+    path, host = url.path, url.netloc.decode("ascii", "replace")
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
-            f"request timed out ({type(exc).__name__})", method=method, path=path
+            f"request to {host} timed out ({type(exc).__name__})", method=method, path=path
         )
     if isinstance(exc, httpx.DecodingError):
         return ResponseParseError(f"could not decode the body ({exc})", method=method, path=path)
     return APIConnectionError(
-        f"connection failed ({type(exc).__name__}: {exc})", method=method, path=path
+        f"connection to {host} failed ({type(exc).__name__}: {exc})", method=method, path=path
     )
+
+
+def _say_attempts(exc: BaseException, attempts: object) -> None:
+    """Name the attempts in the message of a request that never got an answer."""
+    if isinstance(exc, APIConnectionError) and isinstance(attempts, int) and attempts > 0:
+        exc.message += f"; gave up after {attempts} attempt{'s' if attempts > 1 else ''}"
+        exc.args = (exc._full_message(),)
 
 
 class _SenderCore(RetryPolicy):
@@ -120,6 +141,7 @@ class _SenderCore(RetryPolicy):
         retry_after_cap: float,
         bucket: TokenBucket,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        timeout: float = 30.0,
         backoff_base: float = 0.5,
         backoff_max: float = 8.0,
         retry_after_margin: float = 0.05,
@@ -139,6 +161,9 @@ class _SenderCore(RetryPolicy):
         self._token = token
         self.bucket = bucket
         self.max_response_bytes = max_response_bytes
+        self.timeout = timeout
+        """Total seconds one attempt may take from sending to the last byte of the body
+        (httpx's own timeout applies to each read, so a trickling body would never end)."""
         self._wall_clock = wall_clock
         self.stats = RequestStats()
         self._in_flight = 0
@@ -153,6 +178,11 @@ class _SenderCore(RetryPolicy):
     def build(self, client_build: Callable[..., httpx.Request], url: httpx.URL) -> httpx.Request:
         http.ensure_read_only("GET", url.path)
         return client_build("GET", url)
+
+    def timed_out(self, path: str) -> APITimeoutError:
+        return APITimeoutError(
+            f"the answer did not arrive within the {self.timeout:g} s total timeout", path=path
+        )
 
     # bookkeeping
 
@@ -203,8 +233,12 @@ class _SenderCore(RetryPolicy):
         )
 
     def failed(self, exc: BaseException) -> None:
+        """Count a final failure, and take this client's token out of it: a 401 body or a
+        proxy's error page may repeat the token, and the message quotes the body."""
         if isinstance(exc, APIError):
             self._count("failures")
+            exc.forget(self._token)
+        _drop_requests(exc)
 
 
 class SyncSender(_SenderCore):
@@ -243,6 +277,7 @@ class SyncSender(_SenderCore):
             return retrying(self._attempt, request, sleep, cancel)
         except BaseException as exc:
             self.failed(exc)
+            _say_attempts(exc, retrying.statistics.get("attempt_number"))
             raise
 
     def _pace(self, sleep: Callable[[float], None] | None = None) -> None:
@@ -264,16 +299,19 @@ class SyncSender(_SenderCore):
                     "abandoned: the caller's deadline passed", path=request.url.path
                 )
             self.enter()
+            deadline = time.monotonic() + self.timeout
             try:
                 response = self._client.send(request, stream=True)
                 try:
-                    content = read_body(response, self.max_response_bytes)
+                    content = read_body(
+                        response, self.max_response_bytes, deadline=deadline, cancel=cancel
+                    )
                 finally:
                     response.close()
             except ReadOnlyError:
                 raise
             except httpx.HTTPError as exc:
-                raise _classify_transport_error(exc, "GET", request.url.path) from None
+                raise _classify_transport_error(exc, "GET", request.url) from None
             finally:
                 self.leave()
         return self.finish(response, content)
@@ -303,12 +341,22 @@ class AsyncSender(_SenderCore):
             return await retrying(self._attempt, request)
         except BaseException as exc:
             self.failed(exc)
+            _say_attempts(exc, retrying.statistics.get("attempt_number"))
             raise
 
     async def _pace(self) -> None:
         for delay in slot_waits(self.bucket):
             if delay > 0:
                 await self._sleep(delay)
+
+    async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
+        """Send and read the whole body: what the total timeout bounds (a stuck read is
+        cancelled, and gives its concurrency slot back)."""
+        response = await self._client.send(request, stream=True)
+        try:
+            return response, await aread_body(response, self.max_response_bytes)
+        finally:
+            await response.aclose()
 
     async def _attempt(self, request: httpx.Request) -> http.RawResponse:
         if self._slots is None:
@@ -317,15 +365,15 @@ class AsyncSender(_SenderCore):
             await self._pace()
             self.enter()
             try:
-                response = await self._client.send(request, stream=True)
-                try:
-                    content = await aread_body(response, self.max_response_bytes)
-                finally:
-                    await response.aclose()
+                response, content = await asyncio.wait_for(
+                    self._exchange(request), timeout=self.timeout
+                )
+            except asyncio.TimeoutError:
+                raise self.timed_out(request.url.path) from None
             except ReadOnlyError:
                 raise
             except httpx.HTTPError as exc:
-                raise _classify_transport_error(exc, "GET", request.url.path) from None
+                raise _classify_transport_error(exc, "GET", request.url) from None
             finally:
                 self.leave()
         return self.finish(response, content)

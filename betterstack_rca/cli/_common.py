@@ -3,28 +3,37 @@ shape a bundle, output helpers and the mapping of errors to one line and an exit
 
 Tests replace `sandbox_client`, `BetterStack` and `now` here; the commands reach them through
 this module (``_common.now()``), so one replacement covers every command.
+
+Nothing heavy is imported at module level: ``betterstack-rca --help`` builds every command's
+parser, and must not pay for the client (httpx, pydantic and every model). `BetterStack` is
+looked up on first use (`__getattr__` below), as is the correlator.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NoReturn, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeAlias
 
-from betterstack_rca._core.config import MissingTokenError
-from betterstack_rca.client import BetterStack
+from betterstack_rca._files import write_private
+from betterstack_rca._scrub import scrub
 from betterstack_rca.errors import (
     AuthenticationError,
     BetterStackError,
+    InvalidTokenError,
+    MissingTokenError,
     NotFoundError,
     PermissionDeniedError,
 )
-from betterstack_rca.rca import BundleOptions, parse_duration
+
+if TYPE_CHECKING:
+    from betterstack_rca.client import BetterStack
 
 PROG = "betterstack-rca"
 
@@ -104,20 +113,49 @@ def set_handler(
 # --- clients -------------------------------------------------------------------------
 
 
-def sandbox_client(seed: int, max_rps: float) -> BetterStack:
+def __getattr__(name: str) -> type[BetterStack]:
+    # `BetterStack` on first use (tests may have replaced it by then: see `client_class`).
+    if name == "BetterStack":
+        from betterstack_rca.client import BetterStack
+
+        return BetterStack
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def client_class() -> type[BetterStack]:
+    """`BetterStack`, or what a test put in its place on this module."""
+    cls: type[BetterStack] = getattr(sys.modules[__name__], "BetterStack")  # noqa: B009
+    return cls
+
+
+def sandbox_client(
+    seed: int, max_rps: float, reference_time: datetime | None = None
+) -> BetterStack:
     """The client `--sandbox` uses. Tests replace this to inject sandbox faults."""
-    return BetterStack.sandbox(seed=seed, max_rps=max_rps)
+    return client_class().sandbox(seed=seed, max_rps=max_rps, reference_time=reference_time)
 
 
 def client(args: argparse.Namespace, *, sandbox: bool = False) -> BetterStack:
     if sandbox or args.sandbox:
-        return sandbox_client(
-            args.seed or 0, SANDBOX_MAX_RPS if args.max_rps is None else args.max_rps
-        )
+        rps = SANDBOX_MAX_RPS if args.max_rps is None else args.max_rps
+        pinned = reference_time(args)
+        if pinned is None:  # the two-argument call, which replacements of it expect
+            return sandbox_client(args.seed or 0, rps)
+        return sandbox_client(args.seed or 0, rps, reference_time=pinned)
     options: dict[str, Any] = {}
     if args.max_rps is not None:
         options["max_rps"] = args.max_rps
-    return BetterStack(args.token, base_url=args.base_url, team_name=args.team, **options)
+    return client_class()(args.token, base_url=args.base_url, team_name=args.team, **options)
+
+
+def reference_time(args: argparse.Namespace) -> datetime | None:
+    """``--reference-time``: the sandbox's "now", pinned (an ISO date or date-time, UTC)."""
+    text = getattr(args, "reference_time", None)
+    if text is None:
+        return None
+    from betterstack_rca.cli._window import parse_instant
+
+    return parse_instant(text, "--reference-time")
 
 
 # --- flags ---------------------------------------------------------------------------
@@ -163,8 +201,36 @@ def add_bundle_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: The ``--format`` vocabulary every command shares: ``md`` (Markdown), ``json``, and
+#: ``table`` where a table makes sense. The older spellings stay accepted.
+FORMAT_ALIASES = {"markdown": "md", "text": "table", "txt": "table"}
+
+
+def add_format_flag(p: argparse.ArgumentParser, choices: Sequence[str], default: str) -> None:
+    """``--format {choices}`` (aliases of `FORMAT_ALIASES` accepted), `default` first."""
+    names = {"md": "Markdown", "json": "JSON", "table": "a plain-text table"}
+
+    def parse(text: str) -> str:
+        value = FORMAT_ALIASES.get(text.strip().lower(), text.strip().lower())
+        if value not in choices:
+            raise argparse.ArgumentTypeError(
+                f"invalid choice: {text!r} (choose from {', '.join(choices)})"
+            )
+        return value
+
+    p.add_argument(
+        "--format",
+        type=parse,
+        default=default,
+        metavar="{" + ",".join(choices) + "}",
+        help="output: " + ", ".join(f"{c} ({names[c]})" for c in choices) + f"; default {default}",
+    )
+
+
 def bundle_options(args: argparse.Namespace) -> dict[str, Any]:
     """The `add_bundle_flags` that were given, as `bs.bundle()` keywords."""
+    from betterstack_rca.rca import BundleOptions, parse_duration
+
     options: dict[str, Any] = {}
     for name in ("window_before", "history", "deadline"):
         value = getattr(args, name, None)
@@ -213,18 +279,24 @@ def seconds_between(start: datetime | None, end: datetime | None) -> float | Non
 
 
 def note(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr, scrubbed like everything else the CLI prints."""
+    print(f"{PROG}: {scrub(message)}", file=sys.stderr)
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write a file the one way every output is written (`betterstack_rca._files`):
+    atomically, mode 0600, never through a symbolic link."""
     if path.parent != Path():
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text, overwrite=overwrite)
 
 
 def clip(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One printable line of at most `width` characters (no control characters: a terminal
+    escape in an incident name must not reach the terminal)."""
+    from betterstack_rca.rca.text import one_line as text_one_line
+
+    return text_one_line(scrub(text or ""), width)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -239,21 +311,49 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|") or "-"
+    """Account text as a Markdown table cell: scrubbed, one line, no structure."""
+    from betterstack_rca.rca.text import cell
+
+    return cell(scrub(text))
+
+
+# --- the command line itself -----------------------------------------------------------
+
+# A value that starts with "-" and then reads as a duration ("-1d", "-90m"): argparse would take
+# it for an option and say "expected one argument".
+_DASHED_VALUE = re.compile(r"-\d+(?:\.\d+)?[A-Za-z]+")
+
+
+def join_dashed_values(argv: Sequence[str]) -> list[str]:
+    """``--since -1d`` as ``--since=-1d``, so the flag gets its value (and its own error)."""
+    out: list[str] = []
+    for token in argv:
+        if (
+            out
+            and _DASHED_VALUE.fullmatch(token)
+            and out[-1].startswith("--")
+            and "=" not in out[-1]
+        ):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
 
 
 # --- errors --------------------------------------------------------------------------
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = " ".join(scrub(str(exc)).split())
     return text or type(exc).__name__
 
 
 def exit_code(exc: BaseException) -> int:
     if isinstance(exc, (UsageError, ValueError)):
         return EXIT_USAGE
-    if isinstance(exc, (AuthenticationError, PermissionDeniedError, MissingTokenError)):
+    if isinstance(
+        exc, (AuthenticationError, PermissionDeniedError, MissingTokenError, InvalidTokenError)
+    ):
         return EXIT_AUTH
     if isinstance(exc, NotFoundError):
         return EXIT_NOT_FOUND

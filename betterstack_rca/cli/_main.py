@@ -24,7 +24,7 @@ import traceback
 from typing import Any
 
 from betterstack_rca._version import __version__
-from betterstack_rca.cli import bundle, demo, incidents, listen, report, sandbox
+from betterstack_rca.cli import bundle, demo, incidents, listen, mcp, report, sandbox
 from betterstack_rca.cli._common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -37,6 +37,7 @@ from betterstack_rca.cli._common import (
     Parser,
     UsageError,
     exit_code,
+    join_dashed_values,
     log,
     message,
     note,
@@ -46,7 +47,7 @@ from betterstack_rca.cli._common import (
 __all__ = ["main", "run"]
 
 #: The command modules, in the order ``--help`` lists their commands.
-COMMANDS: tuple[Command, ...] = (demo, incidents, bundle, report, sandbox, listen)
+COMMANDS: tuple[Command, ...] = (demo, incidents, bundle, report, sandbox, listen, mcp)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -69,6 +70,13 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=d(None),
         metavar="N",
         help="with --sandbox: generate the demo account from this seed (default 0)",
+    )
+    g.add_argument(
+        "--reference-time",
+        default=d(None),
+        metavar="WHEN",
+        help="with --sandbox: the demo account's 'now', pinned (ISO date or date-time, UTC) "
+        "for output that is the same on every run",
     )
     g.add_argument(
         "--debug",
@@ -107,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read-only Better Stack Uptime client: incident bundles for root-cause "
         "analysis.",
         epilog="exit codes: 0 ok, 1 unexpected error, 2 usage, 3 authentication or permission,\n"
-        "            4 not found, 5 API or network failure after retries\n\n"
+        "            4 not found, 5 API or network failure after retries, 130 interrupted\n\n"
         "Try: betterstack-rca demo   (then: betterstack-rca --sandbox incidents --since 7d)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -130,6 +138,8 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[Handler, C
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.seed is not None and not args.sandbox and not handler.implies_sandbox:
         raise UsageError("--seed needs --sandbox")
+    if args.reference_time is not None and not args.sandbox and not handler.implies_sandbox:
+        raise UsageError("--reference-time needs --sandbox")
     if args.sandbox and (args.token or args.base_url):
         raise UsageError("--sandbox uses the demo account: drop --token and --base-url")
     return handler, Context(args, tuple(extra) if handler.takes_extra else ())
@@ -139,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (never raises, except on a bug in argparse)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
+    if not argv:  # nothing asked: the help, not a usage error
+        print(parser.format_help(), end="")
+        return EXIT_USAGE
+    argv = join_dashed_values(argv)
     try:
         handler, ctx = _parse(parser, argv)
     except UsageError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from betterstack_rca.cli._common import (
     EXIT_OK,
@@ -12,13 +13,16 @@ from betterstack_rca.cli._common import (
     Subparsers,
     UsageError,
     add_bundle_flags,
+    add_format_flag,
     bundle_options,
     non_negative_int,
     note,
     set_handler,
     write_text,
 )
-from betterstack_rca.rca import IncidentBundle
+
+if TYPE_CHECKING:
+    from betterstack_rca.rca import IncidentBundle
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -28,12 +32,17 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
         help="everything around one incident, as Markdown or JSON",
         description="Collect one incident's bundle.",
     )
-    bun.add_argument("incident_id", metavar="INCIDENT_ID")
-    bun.add_argument("--format", choices=("md", "json"), default="md")
+    bun.add_argument(
+        "incident_id",
+        metavar="INCIDENT",
+        help="the incident's id, or its Better Stack URL (.../incidents/<id>)",
+    )
+    add_format_flag(bun, ("md", "json"), "md")
     bun.add_argument(
         "--max-chars", type=non_negative_int, metavar="N", help="Markdown budget in characters"
     )
-    bun.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    bun.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout (mode 0600)")
+    bun.add_argument("--force", action="store_true", help="let --out replace an existing FILE")
     add_bundle_flags(bun)
     set_handler(bun, run)
 
@@ -41,11 +50,13 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.max_chars is not None and args.format == "json":
         raise UsageError("--max-chars applies to --format md only")
+    if args.out and not args.force and (Path(args.out).exists() or Path(args.out).is_symlink()):
+        raise UsageError(f"{args.out} exists; pass --force to replace it")
     with ctx.client() as bs:
         bundle = bs.bundle(args.incident_id, **bundle_options(args))
     text = bundle.to_json() if args.format == "json" else bundle.to_markdown(args.max_chars)
     if args.out:
-        write_text(Path(args.out), text + "\n")
+        write_text(Path(args.out), text + "\n", overwrite=args.force)
         note(f"wrote {args.out}")
     else:
         print(text)

@@ -10,6 +10,8 @@ from betterstack_rca.cli._common import (
     Context,
     Parser,
     Subparsers,
+    UsageError,
+    add_format_flag,
     non_negative_int,
     note,
     set_handler,
@@ -24,18 +26,18 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
         description="Print the bundle of the sandbox's headline incident (implies --sandbox).",
     )
     demo.add_argument("--max-chars", type=non_negative_int, default=None, metavar="N")
+    add_format_flag(demo, ("md", "json"), "md")
     set_handler(demo, run, implies_sandbox=True)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from betterstack_rca.sandbox import HEADLINE_SCENARIO
-
+    if args.max_chars is not None and args.format == "json":
+        raise UsageError("--max-chars applies to --format md only")
     bs = ctx.client(sandbox=True)
     with bs:
-        assert bs.sandbox_account is not None
-        scenario = bs.sandbox_account.account.scenarios[HEADLINE_SCENARIO]
+        scenario = bs.scenario()  # the headline
         bundle = bs.bundle(scenario.incident_id)
-    print(bundle.to_markdown(max_chars=args.max_chars))
+    print(bundle.to_json() if args.format == "json" else bundle.to_markdown(args.max_chars))
     note(
         f"demo: the bundle of sandbox incident {scenario.incident_id} ({scenario.title}). "
         f"Next: '{PROG} --sandbox incidents --since 7d', then "

@@ -1,4 +1,5 @@
-"""``betterstack-rca incidents``: the incidents that started in a window, as a table or JSON."""
+"""``betterstack-rca incidents``: the incidents that started in a window, as a table,
+Markdown or JSON."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from betterstack_rca.cli._common import (
     Context,
     Parser,
     Subparsers,
+    add_format_flag,
     clip,
     duration,
     iso,
+    md_cell,
     non_negative_int,
     note,
     seconds_between,
@@ -21,7 +24,6 @@ from betterstack_rca.cli._common import (
     table,
 )
 from betterstack_rca.cli._window import WINDOW_HELP, incidents_in_window, window
-from betterstack_rca.rca.redact import redact_model
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -34,10 +36,14 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
     inc.add_argument("--since", default="24h", metavar="WHEN", help=f"{WINDOW_HELP}; default 24h")
     inc.add_argument("--until", default=None, metavar="WHEN", help=f"{WINDOW_HELP}; default now")
     inc.add_argument("--unresolved", action="store_true", help="only incidents still open")
-    inc.add_argument("--monitor", metavar="ID", help="only this monitor's incidents")
-    inc.add_argument("--heartbeat", metavar="ID", help="only this heartbeat's incidents")
+    inc.add_argument(
+        "--monitor", metavar="ID", help="only this monitor's incidents (its id or URL)"
+    )
+    inc.add_argument(
+        "--heartbeat", metavar="ID", help="only this heartbeat's incidents (its id or URL)"
+    )
     inc.add_argument("--limit", type=non_negative_int, metavar="N", help="at most N incidents")
-    inc.add_argument("--format", choices=("table", "json"), default="table")
+    add_format_flag(inc, ("table", "md", "json"), "table")
     set_handler(inc, run)
 
 
@@ -56,6 +62,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
         )
     if args.format == "json":
+        from betterstack_rca.rca.redact import redact_model
+
         data = [redact_model(incident).model_dump(mode="json") for incident in incidents]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -76,7 +84,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 took,
             ]
         )
-    if rows:
-        print(table(["ID", "STARTED (UTC)", "STATUS", "NAME", "CAUSE", "DURATION"], rows))
+    headers = ["ID", "STARTED (UTC)", "STATUS", "NAME", "CAUSE", "DURATION"]
+    if rows and args.format == "md":
+        names = ("ID", "Started (UTC)", "Status", "Name", "Cause", "Duration")
+        print("| " + " | ".join(names) + " |")
+        print("|" + "---|" * len(headers))
+        for row in rows:
+            print("| " + " | ".join(md_cell(cell) for cell in row) + " |")
+    elif rows:
+        print(table(headers, rows))
     note(f"{len(rows)} incident(s) started from {iso(since)} to {iso(until)}")
     return EXIT_OK

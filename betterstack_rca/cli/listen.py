@@ -42,6 +42,12 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
         "--secret-env", metavar="NAME", help="read the shared secret from this variable"
     )
     lis.add_argument(
+        "--insecure-no-secret",
+        action="store_true",
+        help="run without a shared secret: anyone who can reach the port (also through a "
+        "proxy) can make it spend your API budget",
+    )
+    lis.add_argument(
         "--max-bytes",
         type=non_negative_int,
         default=1_048_576,
@@ -60,6 +66,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         secret = os.environ.get(args.secret_env)
         if not secret:
             raise UsageError(f"--secret-env {args.secret_env}: that variable is not set")
+    if secret is None and not args.insecure_no_secret:
+        raise UsageError(
+            "listen needs a shared secret: --secret-env NAME (or --secret); "
+            "--insecure-no-secret runs without one"
+        )
+    if secret is not None and args.insecure_no_secret:
+        raise UsageError("give a secret or --insecure-no-secret, not both")
     try:
         from betterstack_rca.webhooks.receiver import (  # type: ignore[import-not-found, unused-ignore]
             listen,
@@ -95,6 +108,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 out_dir=Path(args.out),
                 secret=secret,
                 max_bytes=args.max_bytes,
+                insecure_no_secret=args.insecure_no_secret,
                 **options,
             )
     finally:

@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from betterstack_rca._files import private_folder
 from betterstack_rca._version import __version__
 from betterstack_rca.cli import _common
 from betterstack_rca.cli._common import (
@@ -38,8 +39,10 @@ from betterstack_rca.cli._common import (
 )
 from betterstack_rca.cli._window import WINDOW_HELP, incidents_in_window, window
 from betterstack_rca.errors import BetterStackError
-from betterstack_rca.models import Incident
-from betterstack_rca.rca import IncidentBundle
+
+if TYPE_CHECKING:
+    from betterstack_rca.models import Incident
+    from betterstack_rca.rca import IncidentBundle
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -56,7 +59,9 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
     rep.add_argument(
         "--max-chars", type=non_negative_int, metavar="N", help="budget of each bundle.md"
     )
-    rep.add_argument("--monitor", metavar="ID", help="only this monitor's incidents")
+    rep.add_argument(
+        "--monitor", metavar="ID", help="only this monitor's incidents (its id or URL)"
+    )
     rep.add_argument(
         "--limit", type=non_negative_int, metavar="N", help="at most the N newest incidents"
     )
@@ -65,6 +70,8 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from betterstack_rca.resources._params import is_plain_id
+
     since, until = window(args)
     options = bundle_options(args)
     out_dir = Path(args.out)
@@ -79,22 +86,24 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         report = Report(since, until)
         progress = Progress(len(incidents), sys.stderr)
         for n, incident in enumerate(incidents, start=1):
-            progress.update(n - 1, f"incident {incident.id}")
+            progress.update(n - 1, f"incident {row_id(incident)}")
             row = ReportRow(incident)
+            # One bad incident must not sink the week's report: a row that cannot be
+            # collected or written is a failed row of the index, and the report goes on.
             try:
+                if not is_plain_id(incident.id):
+                    raise ValueError("the listing gave an id that is not a plain id")
                 bundle = bs.bundle(incident.id, **options)
-            except BetterStackError as exc:
-                # One bad incident must not sink the week's report: record it and go on.
-                row.error = f"{type(exc).__name__}: {one_line(exc)}"
-                log.debug("bundle of incident %s failed", incident.id, exc_info=True)
-            else:
-                row.bundle = bundle
-                folder = out_dir / str(incident.id)
-                folder.mkdir(parents=True, exist_ok=True)
+                folder = private_folder(out_dir, str(incident.id))
                 write_text(folder / "bundle.json", bundle.to_json() + "\n")
                 write_text(folder / "bundle.md", bundle.to_markdown(args.max_chars) + "\n")
+            except (BetterStackError, ValueError, OSError) as exc:
+                row.error = f"{type(exc).__name__}: {one_line(exc)}"
+                log.debug("bundle of incident %s failed", row_id(incident), exc_info=True)
+            else:
+                row.bundle = bundle
             report.rows.append(row)
-            progress.update(n, f"incident {incident.id}")
+            progress.update(n, f"incident {row_id(incident)}")
         progress.close()
     write_text(out_dir / "index.md", report.index_markdown())
     failed = sum(1 for r in report.rows if r.error is not None)
@@ -196,7 +205,11 @@ class Report:
             ]
             for r in rows:
                 inc = r.incident
-                link = f"[{inc.id}]({inc.id}/bundle.md)" if r.bundle is not None else str(inc.id)
+                link = (
+                    f"[{md_cell(str(inc.id))}]({inc.id}/bundle.md)"
+                    if r.bundle is not None
+                    else md_cell(str(inc.id))
+                )
                 started = inc.started_at.strftime("%Y-%m-%d %H:%M") if inc.started_at else "?"
                 out.append(
                     "| "
@@ -219,8 +232,13 @@ class Report:
             out.append("No incidents started in this window.")
         if failed:
             out += ["", "## Failed bundles", ""]
-            out += [f"- {r.incident.id}: {md_cell(r.error or '')}" for r in failed]
+            out += [f"- {md_cell(str(r.incident.id))}: {md_cell(r.error or '')}" for r in failed]
         return "\n".join(out) + "\n"
+
+
+def row_id(incident: Incident) -> str:
+    """An incident's id for a message: scrubbed, one line, short (it may be malformed)."""
+    return clip(str(incident.id), 70)
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from betterstack_rca.cli._common import EXIT_USAGE, Context, Parser, Subparsers, set_handler
+from betterstack_rca.cli._common import (
+    EXIT_USAGE,
+    PROG,
+    Context,
+    Parser,
+    Subparsers,
+    set_handler,
+)
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -35,7 +42,9 @@ def serve(args: argparse.Namespace, ctx: Context) -> int:
     forwarded = list(ctx.extra)
     if args.seed is not None and "--seed" not in forwarded:
         forwarded = ["--seed", str(args.seed), *forwarded]
+    if args.reference_time is not None and "--reference-time" not in forwarded:
+        forwarded = ["--reference-time", args.reference_time, *forwarded]
     try:
-        return sandbox_main(forwarded)
+        return sandbox_main(forwarded, prog=f"{PROG} sandbox serve")
     except SystemExit as exc:  # its own argparse: --help, or a bad flag
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE

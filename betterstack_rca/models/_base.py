@@ -9,6 +9,7 @@ See https://betterstack.com/docs/uptime/api/getting-started-with-uptime-api/
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +27,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import SchemaValidator, core_schema
@@ -262,10 +264,30 @@ def parse_json_object(text: Any) -> dict[str, Any] | None:
 # --- models ----------------------------------------------------------------------------
 
 
+# An ISO-8601 date-time (a date, then a time): what an undeclared ``*_at`` field is turned
+# into a datetime from. Numbers and bare dates stay as sent.
+_ISO_DATETIME = re.compile(r"\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 class BetterStackModel(BaseModel):
-    """Base of every model: unknown fields are kept, field docstrings become descriptions."""
+    """Base of every model: unknown fields are kept, field docstrings become descriptions.
+
+    An unknown field named ``*_at`` that holds an ISO-8601 date-time becomes an aware UTC
+    datetime like the declared ones (Better Stack adds timestamps to resources over time);
+    anything unparseable stays as it came.
+    """
 
     model_config = BASE_CONFIG
+
+    @model_validator(mode="after")
+    def _undeclared_times_are_utc(self) -> BetterStackModel:
+        extra = self.__pydantic_extra__
+        if extra:
+            for key, value in extra.items():
+                if key.endswith("_at") and isinstance(value, str) and _ISO_DATETIME.match(value):
+                    with contextlib.suppress(ValueError):  # not one after all: keep the text
+                        extra[key] = to_utc(value)
+        return self
 
 
 R = TypeVar("R", bound="JsonApiResource")

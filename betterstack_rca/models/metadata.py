@@ -12,7 +12,16 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from ._base import BetterStackModel, Id, JsonApiResource, LaxStr, OpenEnum, UTCDateTime
+from ._base import (
+    BetterStackModel,
+    Id,
+    JsonApiResource,
+    LaxStr,
+    OpenEnum,
+    UTCDateTime,
+    optional_id,
+    relationship_data,
+)
 
 __all__ = [
     "Metadata",
@@ -113,8 +122,26 @@ class Metadata(JsonApiResource):
     def prepare(cls, flat: dict[str, Any], included: Sequence[Mapping[str, Any]]) -> None:
         if flat.get("values") is None and isinstance(flat.get("value"), str | int | float):
             flat["values"] = [flat["value"]]
+        # v2 records may name their owner only as a relationship:
+        # "relationships": {"owner": {"data": {"id": "123", "type": "monitor"}}}
+        owner = relationship_data(flat.get("relationships"), "owner")
+        if flat.get("owner_id") is None and isinstance(owner, Mapping):
+            owner_id = optional_id(owner.get("id"))
+            if owner_id is not None:
+                flat["owner_id"] = owner_id
+                kind = owner.get("type")
+                if flat.get("owner_type") is None and isinstance(kind, str) and kind:
+                    flat["owner_type"] = owner_type_name(kind)
 
     @property
     def texts(self) -> list[str]:
         """Readable form of every value."""
         return [t for t in (v.text for v in self.values) if t is not None]
+
+
+def owner_type_name(kind: str) -> str:
+    """The attribute spelling of an owner kind: JSON:API ``webhook_integration`` becomes
+    ``WebhookIntegration`` (as ``owner_type`` says it); a spelling in capitals is kept."""
+    if kind[:1].isupper():
+        return kind
+    return "".join(part[:1].upper() + part[1:] for part in kind.split("_"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import AliasChoices, BeforeValidator, Field
 
 from ._base import (
     AlertSettings,
@@ -63,6 +63,17 @@ class MonitorType(OpenEnum):
     PLAYWRIGHT = "playwright"
 
 
+def _zero_is_no_group(value: Any) -> Any:
+    # Recorded answers send `monitor_group_id: 0` beside `null` for "no group"; as an id
+    # it would be looked up (a 404, then a gap in every bundle).
+    if isinstance(value, bool):
+        return value
+    return None if value in (0, "0") else value
+
+
+GroupId = Annotated[Id | None, BeforeValidator(_zero_is_no_group)]
+"""A monitor group id; ``0`` (and ``"0"``) means "no group" and becomes ``None``."""
+
 MonitorStatusValue = Annotated[MonitorStatus | str, Field(union_mode="left_to_right")]
 MonitorTypeValue = Annotated[MonitorType | str, Field(union_mode="left_to_right")]
 
@@ -91,8 +102,9 @@ class Monitor(AlertSettings, MaintenanceSettings, JsonApiResource):
     """Human-friendly monitor name (read out in phone alerts)."""
     monitor_type: MonitorTypeValue | None = None
     """Kind of check: status, keyword, ping, tcp, ... (unknown kinds kept as strings)."""
-    monitor_group_id: Id | None = None
-    """Id of the monitor group this monitor belongs to."""
+    monitor_group_id: GroupId = None
+    """Id of the monitor group this monitor belongs to (``None``: no group; the API also
+    says that with ``0``)."""
     last_checked_at: UTCDateTime | None = None
     """When the monitor was last checked (UTC)."""
     status: MonitorStatusValue | None = None
@@ -244,8 +256,10 @@ class Availability(JsonApiResource):
 
     availability: float | None = None
     """Availability in the window as a percent, 0-100 (e.g. 99.98), not a fraction."""
-    total_downtime: float | None = None
-    """Total downtime in the window, in seconds."""
+    total_downtime: float | None = Field(
+        default=None, validation_alias=AliasChoices("total_downtime", "downtime_duration")
+    )
+    """Total downtime in the window, in seconds (older answers: ``downtime_duration``)."""
     number_of_incidents: int | None = None
     """Number of incidents in the window."""
     longest_incident: float | None = None

@@ -65,6 +65,10 @@ class OnCallCalendar(JsonApiResource):
     """Name of the owning team."""
     users: list[OnCallUser] = Field(default_factory=list)
     """Users on call (at the requested ``date``), resolved from ``included``."""
+    created_at: UTCDateTime | None = None
+    """When the calendar was created (UTC)."""
+    updated_at: UTCDateTime | None = None
+    """When the calendar last changed (UTC)."""
 
     @classmethod
     def prepare(cls, flat: dict[str, Any], included: Sequence[Mapping[str, Any]]) -> None:

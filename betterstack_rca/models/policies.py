@@ -11,7 +11,15 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from ._base import AlertSettings, BetterStackModel, Id, JsonApiResource, OpenEnum, describe
+from ._base import (
+    AlertSettings,
+    BetterStackModel,
+    Id,
+    JsonApiResource,
+    OpenEnum,
+    UTCDateTime,
+    describe,
+)
 
 __all__ = [
     "EscalationStep",
@@ -158,6 +166,10 @@ class Policy(JsonApiResource):
     """Name of the owning team."""
     steps: list[PolicyStep] = Field(default_factory=list)
     """The steps in order: escalation, time_branching, or :class:`UnknownStep`."""
+    created_at: UTCDateTime | None = None
+    """When the policy was created (UTC)."""
+    updated_at: UTCDateTime | None = None
+    """When the policy last changed (UTC)."""
 
     @property
     def escalation_steps(self) -> list[EscalationStep]:
@@ -184,3 +196,7 @@ class Severity(AlertSettings, JsonApiResource):
     """Name of the owning team."""
     urgency_group_id: Id | None = None
     """Id of the severity group."""
+    created_at: UTCDateTime | None = None
+    """When the severity was created (UTC)."""
+    updated_at: UTCDateTime | None = None
+    """When the severity last changed (UTC)."""

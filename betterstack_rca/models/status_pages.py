@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from ._base import (
     BetterStackModel,
@@ -93,8 +93,11 @@ class StatusPage(JsonApiResource):
     """Incidents shorter than this many seconds are not shown."""
     announcement: str | None = None
     """Announcement banner text."""
-    announcement_embed_visible: bool | None = None
-    """Whether the announcement shows in embeds."""
+    announcement_embed_visible: bool | None = Field(
+        default=None,
+        validation_alias=AliasChoices("announcement_embed_visible", "announcement_embed_enabled"),
+    )
+    """Whether the announcement shows in embeds (older answers: ``announcement_embed_enabled``)."""
     announcement_embed_css: str | None = None
     """CSS of the embedded announcement."""
     announcement_embed_link: str | None = None
@@ -150,6 +153,10 @@ class StatusPageSection(JsonApiResource):
     """Whether the position is pinned."""
     status_page_id: Id | None = None
     """Id of the status page."""
+    created_at: UTCDateTime | None = None
+    """When the section was created (UTC)."""
+    updated_at: UTCDateTime | None = None
+    """When the section last changed (UTC)."""
 
 
 class MetadataRule(BetterStackModel):
@@ -216,6 +223,10 @@ class StatusPageResource(JsonApiResource):
     """Current state: operational, degraded, downtime, maintenance, not_monitored."""
     status_history: list[StatusHistoryDay] | None = None
     """Per-day states; durations in seconds."""
+    created_at: UTCDateTime | None = None
+    """When the resource was added to the page (UTC)."""
+    updated_at: UTCDateTime | None = None
+    """When the resource last changed (UTC)."""
 
     @property
     def availability_percent(self) -> float | None:
@@ -272,6 +283,10 @@ class StatusReport(JsonApiResource):
     """Resources the report affects, with their states."""
     aggregate_state: ResourceStatusValue | None = None
     """Overall state of the report: operational, degraded, downtime, maintenance."""
+    created_at: UTCDateTime | None = None
+    """When the report was created (UTC)."""
+    updated_at: UTCDateTime | None = None
+    """When the report last changed (UTC)."""
     status_updates: list[StatusUpdate] = Field(default_factory=list)
     """Updates resolved from ``relationships.status_updates`` + ``included`` (when sent)."""
 

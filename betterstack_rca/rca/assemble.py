@@ -14,8 +14,13 @@ from betterstack_rca.models import (
     OnCallEvent,
     Timeline,
 )
-from betterstack_rca.rca.bundle import IncidentBundle, Responders, Routing, Window
-from betterstack_rca.rca.findings import derive_findings, derive_metrics
+from betterstack_rca.rca.audit import derive_audit
+from betterstack_rca.rca.bundle import Check, IncidentBundle, Routing, Window
+from betterstack_rca.rca.diagnosis import derive_diagnosis
+from betterstack_rca.rca.findings import derive_metrics, evaluate
+from betterstack_rca.rca.options import SOURCES
+from betterstack_rca.rca.responders import resolve_responders
+from betterstack_rca.rca.rules.history import similar_incidents
 from betterstack_rca.rca.signals import BASELINE, RECENT
 from betterstack_rca.rca.tasks import TaskBoard
 from betterstack_rca.rca.timeline import build_timeline
@@ -32,8 +37,8 @@ def assemble(board: TaskBoard, incident: Incident, window: Window) -> IncidentBu
     monitor: Monitor | None = d("monitor") if board.wants("monitor") else None
     group_result = d("group")
     group, siblings = group_result if group_result else (None, [])
-    on_call: list[OnCallCalendar] = [c for c in [d("on_call")] if c is not None]
-    on_call += d("policy_calendars") or []
+    default: OnCallCalendar | None = d("on_call")
+    calendars: list[OnCallCalendar] = d("policy_calendars") or []
     shifts: list[OnCallEvent] = d("on_call_events") or []
     if timeline is not None and timeline.truncated:
         board.notes.append(
@@ -57,8 +62,15 @@ def assemble(board: TaskBoard, incident: Incident, window: Window) -> IncidentBu
         history=d("history") or [],
         siblings=siblings,
         related_heartbeats=d("related_heartbeats") or [],
-        responders=Responders(
-            on_call=on_call, policy=d("policy"), severities=d("severities") or []
+        related_monitors=d("related_monitors") or [],
+        responders=resolve_responders(
+            incident,
+            d("policy"),
+            d("severities") or [],
+            default,
+            calendars,
+            incident.acknowledged_at or incident.resolved_at or board.now,
+            board.skipped.get("policy"),
         ),
         status_pages=d("status_pages") or [],
         routing=Routing(
@@ -76,8 +88,41 @@ def assemble(board: TaskBoard, incident: Incident, window: Window) -> IncidentBu
     )
     bundle.timeline = build_timeline(bundle, timeline, shifts)
     bundle.metrics = derive_metrics(bundle)
-    bundle.findings = derive_findings(bundle)
+    bundle.audit = derive_audit(bundle)
+    bundle.checks = source_checks(board)
+    result = evaluate(bundle)
+    bundle.findings = result.findings
+    bundle.checks += result.checks
+    bundle.diagnosis = derive_diagnosis(bundle, result.findings)
+    bundle.similar_incidents = similar_incidents(bundle)
+    for check in result.checks:
+        if check.data.get("note"):
+            bundle.notes.append(f"{check.name}: {check.reason}")
     return bundle
+
+
+def source_checks(board: TaskBoard) -> list[Check]:
+    """One check per collection task: collected, skipped (with why) or failed (a gap)."""
+    checks: list[Check] = []
+    gaps = {g.source: g for g in board.gaps}
+    for name in board.tasks:
+        if name in gaps:
+            gap = gaps[name]
+            status = f" ({gap.status_code})" if gap.status_code else ""
+            reason = f"could not be collected: {gap.error}{status}"
+            checks.append(Check(name=f"source:{name}", status="skipped", reason=reason))
+        elif name in board.skipped:
+            checks.append(
+                Check(name=f"source:{name}", status="skipped", reason=board.skipped[name])
+            )
+        elif name in board.finished:
+            checks.append(Check(name=f"source:{name}", status="ran", reason="collected"))
+    for name in SOURCES:
+        if not board.wants(name) and name not in ("monitor", "heartbeat"):
+            checks.append(
+                Check(name=f"source:{name}", status="skipped", reason="not requested (sources)")
+            )
+    return checks
 
 
 def _trim_response_times(

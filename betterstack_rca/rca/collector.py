@@ -22,6 +22,7 @@ from betterstack_rca.rca.options import BundleOptions
 from betterstack_rca.rca.plan import plan
 from betterstack_rca.rca.redact import redact_bundle
 from betterstack_rca.rca.tasks import Api, TaskBoard
+from betterstack_rca.resources import parse_id
 
 
 def _window(incident: Incident, options: BundleOptions, now: datetime) -> Window:
@@ -47,6 +48,7 @@ class Collector:
         self.board = TaskBoard(options, self.now)
 
     async def collect(self, incident_id: str | int) -> IncidentBundle:
+        incident_id = parse_id(incident_id, "incident")  # an id, or its Better Stack URL
         started = time.perf_counter()
         with track_requests() as requests:
             try:
@@ -62,7 +64,8 @@ class Collector:
             window = _window(incident, self.options, self.now)
             plan(self.board, self.api, incident, window)
             await self.board.settle(self.options.deadline - (time.perf_counter() - started))
-            bundle = assemble(self.board, incident, window)
+            # redaction is part of the cost of a bundle: it runs inside the measured time
+            bundle = redact_bundle(assemble(self.board, incident, window))
             bundle.stats = Stats(
                 requests=requests.requests,
                 retries=requests.retries,
@@ -71,7 +74,7 @@ class Collector:
                 depth=self.board.depth(),
                 max_in_flight=requests.max_in_flight,
             )
-        return redact_bundle(bundle)
+        return bundle
 
 
 async def collect(api: Api, incident_id: str | int, options: BundleOptions) -> IncidentBundle:

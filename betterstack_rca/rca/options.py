@@ -59,12 +59,18 @@ class BundleOptions:
     min_after: timedelta = timedelta(minutes=60)
     max_open_after: timedelta = timedelta(hours=24)
     """For an incident still open: look at most this far past the start."""
-    history: timedelta = timedelta(days=7)
-    """How far back to look for earlier incidents of the same monitor or heartbeat."""
+    history: timedelta = timedelta(days=30)
+    """How far back to look for earlier incidents of the same monitor or heartbeat (one
+    filtered listing: the history rules classify the cause and rank similar incidents)."""
     max_related_incidents: int = 200
     max_history_incidents: int = 100
     max_siblings: int = 250
     max_related_heartbeats: int = 5
+    max_related_monitors: int = 10
+    """Monitors of other incidents near the start (outside the group) fetched to compare
+    groups, types and regions (the shared-dependency rule)."""
+    max_calendars: int = 5
+    """On-call calendars the escalation policy pages, asked who was on call at the start."""
     max_status_pages: int = 10
     max_reports: int = 10
     """Status reports per page fetched in detail (with their updates)."""

@@ -28,6 +28,9 @@ from betterstack_rca.rca.tasks import Api, Skip, TaskBoard
 
 #: The API keeps response times for the last 24 hours only.
 RESPONSE_TIMES_SPAN = timedelta(hours=24)
+#: Other monitors failing this close to the start are fetched (the shared-dependency rule
+#: looks this far).
+NEAR_SPAN = timedelta(minutes=10)
 
 
 def plan(board: TaskBoard, api: Api, incident: Incident, window: Window) -> None:
@@ -68,14 +71,14 @@ class _Plan:
 
         async def monitor() -> Monitor:
             if not incident.monitor_id:
-                raise Skip
+                raise Skip("the incident was not raised by a monitor")
             if incident.monitor is not None:
                 return incident.monitor
             return await api.monitors.get(incident.monitor_id)
 
         async def heartbeat() -> Heartbeat:
             if not incident.heartbeat_id:
-                raise Skip
+                raise Skip("the incident was not raised by a heartbeat")
             return await api.heartbeats.get(incident.heartbeat_id)
 
         # the monitor is always needed by later sources; "monitor" only decides if it is kept
@@ -94,15 +97,20 @@ class _Plan:
                     return await api.heartbeats.availability(
                         incident.heartbeat_id, from_=window.start, to=last_day
                     )
-                raise Skip
+                raise Skip("the incident names no monitor or heartbeat")
 
             board.spawn("availability", 1, availability)
 
         if board.wants("response_times"):
 
             async def response_times() -> Any:
-                if not incident.monitor_id or board.now - start > RESPONSE_TIMES_SPAN:
-                    raise Skip
+                if not incident.monitor_id:
+                    raise Skip("only monitors have response times")
+                if board.now - start > RESPONSE_TIMES_SPAN:
+                    raise Skip(
+                        "the start is beyond the API's 24 h response-time horizon "
+                        f"({(board.now - start).total_seconds() / 3600:.0f} h ago)"
+                    )
                 return await api.monitors.response_times(incident.monitor_id)
 
             board.spawn("response_times", 1, response_times)
@@ -149,7 +157,7 @@ class _Plan:
                         max_items=cap,
                     )
                 else:
-                    raise Skip
+                    raise Skip("the incident names no monitor or heartbeat")
                 found = await pager.to_list()
                 board.note_cap("earlier incidents", len(found), cap)
                 return [
@@ -167,7 +175,7 @@ class _Plan:
             async def group() -> tuple[MonitorGroup | None, list[Monitor]]:
                 mon: Monitor | None = await board.result("monitor")
                 if mon is None or not mon.monitor_group_id:
-                    raise Skip
+                    raise Skip("the monitor is in no group" if mon else "no monitor")
                 gid = mon.monitor_group_id
                 info, members = await asyncio.gather(
                     api.monitor_groups.get(gid),
@@ -188,22 +196,58 @@ class _Plan:
                     if i.heartbeat_id and i.heartbeat_id != incident.heartbeat_id
                 )
                 if not ids:
-                    raise Skip
+                    raise Skip("no other heartbeat raised an incident in the window")
                 chosen = ids[: opts.max_related_heartbeats]
                 board.note_cap("related heartbeats", len(ids), opts.max_related_heartbeats + 1)
                 return list(await asyncio.gather(*(api.heartbeats.get(h) for h in chosen)))
 
             board.spawn("related_heartbeats", 2, related_heartbeats)
 
+        if board.wants("related_incidents"):
+
+            async def related_monitors() -> list[Monitor]:
+                others: list[Incident] | None = await board.result("related_incidents")
+                group = await board.result("group") if board.wants("group") else None
+                known = {m.id for m in group[1]} if group else set()
+                near = [
+                    i
+                    for i in others or []
+                    if i.monitor_id
+                    and i.monitor_id != incident.monitor_id
+                    and i.monitor_id not in known
+                    and i.started_at is not None
+                    and abs(i.started_at - start) <= NEAR_SPAN
+                ]
+                ids = _unique(i.monitor_id for i in near)
+                if not ids:
+                    raise Skip("no monitor outside the group failed near the start")
+                cap = opts.max_related_monitors
+                board.note_cap("related monitors", len(ids), cap + 1)
+                return list(await asyncio.gather(*(api.monitors.get(m) for m in ids[:cap])))
+
+            board.spawn("related_monitors", monitor_level + 2, related_monitors)
+
     def responders(self) -> None:
-        """Who was on call, the escalation policy, its severities and the calendars it pages."""
+        """Who was paged: the escalation policy, its severities and every calendar its steps
+        page (at the start: overrides win); the default calendar as the fallback."""
         board, api, incident = self.board, self.api, self.incident
         start, monitor_level = self.start, self.monitor_level
+        opts = board.options
+        wants_policy = board.wants("policy")
+        policy_level = 1 if incident.escalation_policy_id else monitor_level + 1
         if board.wants("on_call"):
+            # the fallback (no policy, or a step that pages "the current on-call person"
+            # without naming a calendar); fetched at once so it never waits for the policy
             board.spawn("on_call", 1, lambda: api.on_call.get("default", at=start))
-            board.spawn("on_call_events", 1, lambda: api.on_call.events("default"))
 
-        if not board.wants("policy"):
+            async def events() -> Any:
+                pol: Policy | None = await board.result("policy") if wants_policy else None
+                ids = paged_calendar_ids(pol)
+                return await api.on_call.events(ids[0] if ids else "default")
+
+            board.spawn("on_call_events", policy_level + 1 if wants_policy else 1, events)
+
+        if not wants_policy:
             return
 
         async def policy() -> Policy:
@@ -214,10 +258,9 @@ class _Plan:
                     src = await board.result("heartbeat")
                 pid = getattr(src, "policy_id", None) if src is not None else None
             if not pid:
-                raise Skip
+                raise Skip("no escalation policy: the monitor's own alert settings apply")
             return await api.policies.get(pid)
 
-        policy_level = 1 if incident.escalation_policy_id else monitor_level + 1
         board.spawn("policy", policy_level, policy)
 
         async def severities() -> list[Severity]:
@@ -228,23 +271,28 @@ class _Plan:
                 if isinstance(s, EscalationStep) and s.urgency_id
             )
             if not ids:
-                raise Skip
+                raise Skip("the policy's steps name no severity")
             return list(await asyncio.gather(*(api.severities.get(u) for u in ids[:5])))
 
         board.spawn("severities", policy_level + 1, severities)
 
         async def policy_calendars() -> list[OnCallCalendar]:
             pol: Policy | None = await board.result("policy")
-            ids = _unique(
-                m.id
-                for s in (pol.steps if pol else [])
-                if isinstance(s, EscalationStep)
-                for m in s.step_members
-                if m.id and _is_calendar_member(str(m.type))
-            )
+            ids = [c for c in paged_calendar_ids(pol) if c != "default"]
             if not ids:
-                raise Skip
-            return list(await asyncio.gather(*(api.on_call.get(c, at=start) for c in ids[:5])))
+                raise Skip("the policy pages no calendar by id")
+            default: OnCallCalendar | None = (
+                await board.result("on_call") if board.wants("on_call") else None
+            )
+            ids = [c for c in ids if default is None or c != default.id]
+            cap = opts.max_calendars
+            if len(ids) > cap:
+                board.notes.append(
+                    f"the policy pages {len(ids)} calendars; asked the first {cap} only."
+                )
+            if not ids[:cap]:
+                raise Skip("the policy pages only the default calendar")
+            return list(await asyncio.gather(*(api.on_call.get(c, at=start) for c in ids[:cap])))
 
         board.spawn("policy_calendars", policy_level + 1, policy_calendars)
 
@@ -270,7 +318,7 @@ class _Plan:
             if hb is not None and hb.heartbeat_group_id:
                 wanted.add(("HeartbeatGroup", hb.heartbeat_group_id))
             if not wanted:
-                raise Skip
+                raise Skip("the incident names no monitor or heartbeat")
             resources = await asyncio.gather(
                 *(api.status_pages.resources(p.id).to_list() for p in listed)
             )
@@ -278,7 +326,13 @@ class _Plan:
             for page, items in zip(listed, resources, strict=True):
                 hits = [r for r in items if (str(r.resource_type), str(r.resource_id)) in wanted]
                 if hits:
-                    covering.append(StatusPageContext(page=page, resources=hits))
+                    sections = {r.status_page_section_id for r in hits}
+                    neighbours = [
+                        r for r in items if r not in hits and r.status_page_section_id in sections
+                    ]
+                    covering.append(
+                        StatusPageContext(page=page, resources=hits, section_resources=neighbours)
+                    )
             await asyncio.gather(*(self.page_reports(ctx) for ctx in covering))
             # rounds after its start: pages, their resources, reports, and report details
             rounds = 2 + (1 if covering else 0) + (1 if any(c.reports for c in covering) else 0)
@@ -362,9 +416,18 @@ def _unique(values: Iterable[str | None]) -> list[str]:
     return list(seen)
 
 
-def _is_calendar_member(member_type: str) -> bool:
-    t = member_type.lower()
-    return "calendar" in t or "schedule" in t
+def paged_calendar_ids(policy: Policy | None) -> list[str]:
+    """The calendars a policy's escalation steps page, in step order: a ``current_on_call``
+    member's ``id`` is the calendar (Terraform provider docs); one without an id pages the
+    default calendar (``"default"``)."""
+    out: dict[str, None] = {}
+    for step in policy.steps if policy else []:
+        if not isinstance(step, EscalationStep):
+            continue
+        for member in step.step_members:
+            if str(member.type) == "current_on_call":
+                out.setdefault(str(member.id) if member.id else "default", None)
+    return list(out)
 
 
 def _overlaps(report: StatusReport, window: Window) -> bool:

@@ -13,15 +13,23 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from typing import Annotated, Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel, TypeAdapter
 
-REDACTED = "[redacted]"
+from betterstack_rca._scrub import (
+    HEARTBEAT_PATH,
+    REDACTED,
+    SecretIndex,
+    is_secret_name,
+    redact_url,
+    scrub,
+)
 
-#: Keys whose string values are credentials wherever they appear.
+__all__ = ["REDACTED", "Redactor", "redact", "redact_bundle", "redact_model", "redact_url"]
+
+#: Keys whose string values are credentials wherever they appear (matched exactly; any other
+#: key whose name looks like a credential, `is_secret_name`, is one too).
 SECRET_KEYS = frozenset(
     {
         "auth_password",
@@ -37,56 +45,30 @@ SECRET_KEYS = frozenset(
         "authorization",
     }
 )
-_SECRET_KEY_PATTERN = re.compile(
-    r"pass(word)?|secret|token|api[-_]?key|auth|credential|signature|private", re.I
-)
 #: Header names whose values are harmless (kept as they are).
 SAFE_HEADERS = frozenset(
     {"content-type", "accept", "user-agent", "accept-encoding", "accept-language", "cache-control"}
 )
-_QUERY_SECRET = re.compile(
-    r"(token|key|secret|pass(word)?|sig(nature)?|auth|credential|session|code)", re.I
-)
-#: Better Stack URLs whose last segment is the credential: heartbeat pings, incoming webhooks.
-_HEARTBEAT_URL = re.compile(
-    r"(/api/v\d+/(?:heartbeat|incoming-webhook|incoming_webhook)s?/)[A-Za-z0-9_-]+"
-)
-_BEARER = re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}", re.I)
-_URL = re.compile(r"https?://[^\s\"'<>]+")
+#: Fields holding a request or template body: JSON is walked by key, text is scrubbed.
+_BODY_KEYS = frozenset({"body_template", "request_body"})
+#: Fields that are only a user name: redacted in place, not remembered (low entropy).
+_USER_KEYS = frozenset({"auth_username", "username"})
+#: Keys of a name / value pair (`[{"key": "deploy_token", "value": "..."}]`, headers).
+_PAIR_NAMES = ("name", "key")
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def redact_url(url: str) -> str:
-    """Scrub heartbeat ping tokens, userinfo passwords and secret-looking query values."""
-    url = _HEARTBEAT_URL.sub(r"\1" + REDACTED, url)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(_QUERY_SECRET.search(k) for k, _ in pairs):
-            query = urlencode(
-                [(k, REDACTED if _QUERY_SECRET.search(k) else v) for k, v in pairs], safe="[]"
-            )
-    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 class Redactor:
     """Collects secrets while scrubbing structures, then scrubs them from all text."""
 
     def __init__(self, extra_secrets: set[str] | None = None) -> None:
-        self.secrets: set[str] = set(extra_secrets or ())
+        self.secrets = SecretIndex(extra_secrets or ())
 
     def _keep(self, value: Any, *, everywhere: bool = True) -> str:
         """Redact a value; remember it to scrub from all text when it is distinctive enough
         (a 5-character password would also match ordinary words)."""
-        if everywhere and isinstance(value, str) and len(value) >= 8 and value != REDACTED:
+        if everywhere and isinstance(value, str):
             self.secrets.add(value)
         return REDACTED
 
@@ -99,21 +81,25 @@ class Redactor:
             return [self.structure(v, key) for v in value]
         if isinstance(value, str):
             lowered = key.lower()
-            if value and lowered in ("auth_username", "username"):
+            if value and lowered in _USER_KEYS:
                 return self._keep(value, everywhere=False)  # low entropy: field only
-            if value and (lowered in SECRET_KEYS or lowered.endswith("_password")):
+            if value and (lowered in SECRET_KEYS or is_secret_name(key)):
+                if value.startswith("$") and value[1:].replace("_", "").isalnum():
+                    return value  # a template placeholder, not a secret
                 return self._keep(value)
-            if lowered == "body_template":
+            if lowered in _BODY_KEYS:
                 return self._body_template(value)
-            match = _HEARTBEAT_URL.search(value)
-            if match and len(match.group(0).rsplit("/", 1)[1]) >= 8:
-                self.secrets.add(match.group(0).rsplit("/", 1)[1])
+            for match in HEARTBEAT_PATH.finditer(value):
+                self.secrets.add(match.group(2))
         return value
 
     def _mapping(self, value: dict[str, Any]) -> dict[str, Any]:
+        pair = next((value[n] for n in _PAIR_NAMES if isinstance(value.get(n), str)), None)
+        if pair is not None and isinstance(value.get("value"), str) and is_secret_name(pair):
+            value = {**value, "value": self._keep(value["value"])}
         out: dict[str, Any] = {}
         for k, v in value.items():
-            if k == "body_template" and isinstance(v, (dict, list)):
+            if k in _BODY_KEYS and isinstance(v, (dict, list)):
                 out[k] = self._json_secrets(v)
             else:
                 out[k] = self.structure(v, k)
@@ -134,7 +120,7 @@ class Redactor:
             return {k: self._json_secrets(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [self._json_secrets(v, key) for v in value]
-        if isinstance(value, str) and key and _SECRET_KEY_PATTERN.search(key):
+        if isinstance(value, str) and key and is_secret_name(key):
             if value.startswith("$") and value[1:].replace("_", "").isalnum():
                 return value  # a template placeholder, not a secret
             return self._keep(value)
@@ -143,18 +129,14 @@ class Redactor:
     def _body_template(self, text: str) -> str:
         try:
             parsed = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
+            return self.text(text)
+        if not isinstance(parsed, (dict, list)):
             return self.text(text)
         return json.dumps(self._json_secrets(parsed))
 
     def text(self, value: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if secret in value:
-                value = value.replace(secret, REDACTED)
-        value = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
-        if "://" in value:
-            value = _URL.sub(lambda m: redact_url(m.group(0)), value)
-        return value
+        return scrub(value, self.secrets)
 
     def texts(self, value: Any) -> Any:
         if isinstance(value, dict):
@@ -221,36 +203,45 @@ def _write_back(model: BaseModel, dumped: dict[str, Any], redacted: dict[str, An
         old = dumped.get(key)
         if value == old:
             continue
-        new = value
         in_fields = key in fields
         current = model.__dict__[key] if in_fields else (extra or {}).get(key)
-        if isinstance(current, BaseModel) and isinstance(new, dict) and isinstance(old, dict):
-            _write_back(current, old, new)
-            continue
-        if (
-            isinstance(current, list)
-            and isinstance(new, list)
-            and isinstance(old, list)
-            and len(current) == len(new) == len(old)
-            and any(isinstance(item, BaseModel) for item in current)
-        ):
-            items = list(current)
-            for index, (item, new_item, old_item) in enumerate(zip(current, new, old, strict=True)):
-                if new_item == old_item:
-                    continue
-                if isinstance(item, BaseModel) and isinstance(new_item, dict):
-                    _write_back(item, old_item, new_item)
-                else:
-                    items[index] = new_item  # a plain value beside models (an untyped list)
-            new = items
-        elif in_fields and not (current is None or isinstance(current, (str, list, dict))):
-            # a value whose JSON form is not itself (a datetime, a number): what validating
-            # the redacted dump would give for this field (in practice redaction never gets here)
-            new = _field_adapter(type(model), key).validate_python(new)
+        try:
+            new = _rebuilt(current, old, value)
+        except _Revalidate:
+            # a value whose JSON form is not itself (a datetime, an enum, a number) changed
+            # somewhere in this field: what validating the redacted dump gives for the field
+            # (in practice redaction never gets here). An undeclared field is kept as the
+            # redacted JSON: validation keeps an extra value as sent (an `*_at` text becomes
+            # a datetime only while it still parses as one, which a redacted text does not).
+            new = _field_adapter(type(model), key).validate_python(value) if in_fields else value
         if in_fields:
             model.__dict__[key] = new
         elif extra is not None:
             extra[key] = new
+
+
+class _Revalidate(Exception):
+    """A changed value that only validation turns back into its Python type."""
+
+
+def _rebuilt(current: Any, old: Any, new: Any) -> Any:
+    """`current` (whose dump is `old`) with the changes of `new`: models written back in
+    place, lists and dicts rebuilt around them, plain strings replaced."""
+    if new == old:
+        return current
+    if isinstance(current, BaseModel) and isinstance(new, dict) and isinstance(old, dict):
+        _write_back(current, old, new)
+        return current
+    if isinstance(current, list) and isinstance(new, list) and isinstance(old, list):
+        if len(current) == len(new) == len(old):
+            return [_rebuilt(c, o, n) for c, o, n in zip(current, old, new, strict=True)]
+    elif isinstance(current, dict) and isinstance(new, dict) and isinstance(old, dict):
+        # the dump keeps the keys in order; keys it spells differently (enum keys) validate
+        if list(current) == list(old) == list(new):
+            return {k: _rebuilt(current[k], old[k], new[k]) for k in current}
+    elif type(current) is str and isinstance(new, str):
+        return new
+    raise _Revalidate
 
 
 @functools.lru_cache(maxsize=256)

@@ -95,3 +95,49 @@ def latency_trend(
         rise_at=first_rise or start - RECENT,
         samples=samples,
     )
+
+
+def region_medians(
+    times: MonitorResponseTimes | None, start: datetime | None
+) -> dict[str, tuple[float, float]]:
+    """Per region: (baseline median, recent median) in seconds, where both have samples."""
+    out: dict[str, tuple[float, float]] = {}
+    if times is None or start is None:
+        return out
+    for region in times.regions or []:
+        base, recent = [], []
+        for sample in region.response_times or []:
+            if sample.at is None or sample.response_time is None:
+                continue
+            if start - RECENT - BASELINE <= sample.at < start - RECENT:
+                base.append(sample.response_time)
+            elif start - RECENT <= sample.at < start:
+                recent.append(sample.response_time)
+        if len(base) >= 3 and len(recent) >= 2:
+            out[str(region.region or "?")] = (statistics.median(base), statistics.median(recent))
+    return out
+
+
+def first_failing_check(
+    times: MonitorResponseTimes | None, start: datetime | None, timeout: float | None
+) -> tuple[str, datetime] | None:
+    """The earliest sample at or above the request timeout in the stretch before (and at)
+    the start, over all regions, as (region, at): where the failure was first seen."""
+    if times is None or start is None or not timeout:
+        return None
+    best: tuple[str, datetime] | None = None
+    for region in times.regions or []:
+        samples = sorted(
+            (s for s in region.response_times or [] if s.at is not None and s.response_time),
+            key=lambda s: s.at or start,
+        )
+        run: datetime | None = None
+        for s in samples:
+            assert s.at is not None
+            assert s.response_time is not None
+            if s.at > start:
+                break
+            run = (run or s.at) if s.response_time >= timeout else None
+        if run is not None and start - run <= RECENT and (best is None or run < best[1]):
+            best = (str(region.region or "?"), run)
+    return best

@@ -33,6 +33,8 @@ class TaskBoard:
         self.gaps: list[Gap] = []
         self.notes: list[str] = []
         self.finished: set[str] = set()
+        self.skipped: dict[str, str] = {}
+        """Sources that did not apply, and why (they become skipped source checks)."""
 
     def wants(self, source: str) -> bool:
         return source in self.options.sources
@@ -43,7 +45,8 @@ class TaskBoard:
         async def run() -> T | None:
             try:
                 result = await work()
-            except Skip:
+            except Skip as exc:
+                self.skipped[name] = str(exc) or "does not apply to this incident"
                 return None
             except BetterStackError as exc:
                 self.gap(name, exc)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from betterstack_rca._scrub import cut, scrub
 from betterstack_rca.models import Incident, OnCallEvent, Timeline, TimelineItem
 from betterstack_rca.rca.bundle import Event, IncidentBundle, Ref
 from betterstack_rca.rca.signals import latency_trend
@@ -18,8 +19,11 @@ _MERGE_WINDOW = timedelta(seconds=90)
 
 
 def one_line(text: Any, limit: int = SUMMARY_LIMIT) -> str:
+    """One line of at most `limit` characters, scrubbed *before* it is cut (half a URL no
+    longer looks like one) and cut between words (a secret is kept whole, and removed by
+    the bundle's redaction, or dropped whole)."""
     line = re.sub(r"\s+", " ", str(text or "")).strip()
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return cut(scrub(line), limit)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Generic
 
 from betterstack_rca._core.endpoints import E
+from betterstack_rca.resources._params import parse_id
 from betterstack_rca.resources.heartbeats import HeartbeatGroups, Heartbeats
 from betterstack_rca.resources.incidents import Incidents
 from betterstack_rca.resources.integrations import (
@@ -35,6 +36,7 @@ __all__ = [
     "ResourceSet",
     "Severities",
     "StatusPages",
+    "parse_id",
 ]
 
 

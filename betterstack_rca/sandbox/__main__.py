@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from types import FrameType
 
 from betterstack_rca.sandbox.account import generate_account
@@ -14,16 +15,38 @@ from betterstack_rca.sandbox.app import SANDBOX_TOKEN, SandboxApp
 from betterstack_rca.sandbox.faults import Faults
 from betterstack_rca.sandbox.server import SandboxServer
 
+PROG = "python -m betterstack_rca.sandbox"
 
-def build_parser() -> argparse.ArgumentParser:
+
+def _instant(text: str) -> datetime:
+    """An ISO date or date-time; without an offset it is UTC."""
+    value = text.strip()
+    try:
+        at = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO date or date-time such as 2026-11-23T12:00:00Z, got {text!r}"
+        ) from None
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m betterstack_rca.sandbox",
+        prog=prog,
         description="Serve the Better Stack sandbox API on a loopback address.",
     )
     p.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--scale", type=int, default=1)
+    p.add_argument(
+        "--reference-time",
+        type=_instant,
+        default=None,
+        metavar="WHEN",
+        help="the account's 'now' (ISO date or date-time, UTC; default: now), pinned so every "
+        "run serves the same answers",
+    )
     p.add_argument("--token", default=SANDBOX_TOKEN, help="the token clients must send")
     p.add_argument("--latency", type=float, default=0.0, help="seconds per request")
     p.add_argument("--jitter", type=float, default=0.0, help="extra random latency, seconds")
@@ -46,8 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     try:
         faults = Faults(
@@ -64,12 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             forbidden=frozenset(args.forbid),
             seed=args.fault_seed,
         )
-        account = generate_account(seed=args.seed, scale=args.scale)
+        account = generate_account(
+            seed=args.seed, scale=args.scale, reference_time=args.reference_time
+        )
         server = SandboxServer(
             SandboxApp(account, faults=faults, token=args.token), host=args.host, port=args.port
         )
     except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
 

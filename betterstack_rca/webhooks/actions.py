@@ -9,6 +9,7 @@ from typing import Final
 
 __all__ = [
     "BUNDLE_ACTIONS",
+    "CHANGED_ACTION",
     "INCIDENT_ACTIONS",
     "MONITOR_ACTIONS",
     "STATUS_WORDS",
@@ -17,10 +18,17 @@ __all__ = [
     "normalise_word",
 ]
 
-INCIDENT_ACTIONS: Final = frozenset({"started", "acknowledged", "resolved", "reopened", "comment"})
+#: The action of an event that says an incident changed but not how (the legacy incident
+#: webhook, `{"id", "team_id", "type": "incident"}`): worth a fresh bundle all the same.
+CHANGED_ACTION: Final = "changed"
+INCIDENT_ACTIONS: Final = frozenset(
+    {"started", "acknowledged", "resolved", "reopened", "comment", CHANGED_ACTION}
+)
 MONITOR_ACTIONS: Final = frozenset({"created", "updated", "paused", "unpaused", "deleted"})
 #: Incident actions after which a bundle is worth (re)collecting.
-BUNDLE_ACTIONS: Final = frozenset({"started", "acknowledged", "resolved", "reopened"})
+BUNDLE_ACTIONS: Final = frozenset(
+    {"started", "acknowledged", "resolved", "reopened", CHANGED_ACTION}
+)
 #: The action of an event whose body says nothing about what happened.
 UNKNOWN_ACTION: Final = "unknown"
 

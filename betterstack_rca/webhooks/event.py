@@ -43,7 +43,8 @@ class WebhookEvent:
     kind: WebhookKind
     """What the event is about: incident, monitor, on_call, status_page or incident_log."""
     action: str
-    """What happened. Incidents: started, acknowledged, resolved, reopened, comment.
+    """What happened. Incidents: started, acknowledged, resolved, reopened, comment, and
+    changed (the legacy incident webhook, which names only the incident).
     Monitors: created, updated, paused, unpaused, deleted. On-call: changed. Status page: the
     event type (incident, maintenance, component_update). Incident log: the part of the event
     name after its last dot (monitor.checked -> checked). A word we do not know survives

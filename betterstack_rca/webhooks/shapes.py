@@ -2,7 +2,8 @@
 
 Payload facts: betterstack-api.md §11; docs/webhooks.md has examples.
 
-    betterstack_incident    {"event": "started", "data": {JSON:API incident}} (+ "comment")
+    betterstack_incident    {"event": "started", "data": {JSON:API incident}} (+ "comment");
+                            legacy: {"id", "team_id", "type": "incident"} (action "changed")
     betterstack_monitor     {"event": "created", "data": {JSON:API monitor}}
     on_call                 {"data": {"message", "emails", "calendar_id", ...}}
     status_page_subscriber  X-BetterUptime-Event header; {event_type, page, incident{...}}
@@ -32,6 +33,7 @@ from betterstack_rca.webhooks._fields import (
     read_word,
 )
 from betterstack_rca.webhooks.actions import (
+    CHANGED_ACTION,
     MONITOR_ACTIONS,
     UNKNOWN_ACTION,
     normalise_status,
@@ -54,6 +56,8 @@ SHAPES_HELP = (
 _INCIDENT_LOG_EVENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _ON_CALL_KEYS = frozenset({"calendar_id", "calendar_name", "emails", "primary_calendar"})
 _FLAT_KEYS = frozenset({"id", "title", "description", "monitor", "started_at", "resolved_at"})
+#: The legacy incident webhook names the incident and nothing else (`bundle_for` fetches it).
+_INCIDENT_REF_KEYS = frozenset({"id", "team_id", "type"})
 
 
 def recognise(raw: dict[str, Any], page_event: str | None) -> WebhookEvent:
@@ -77,6 +81,9 @@ def recognise(raw: dict[str, Any], page_event: str | None) -> WebhookEvent:
         return _status_page(raw, None)
     if _ON_CALL_KEYS & raw.keys():
         return _on_call(raw, raw)
+
+    if _is_incident_ref(raw):
+        return _incident_ref(raw)
 
     name = raw.get("event")
     if isinstance(name, str) and _INCIDENT_LOG_EVENT_RE.fullmatch(name.strip()):
@@ -156,6 +163,29 @@ def _incident(raw: dict[str, Any], data: dict[str, Any], attrs: dict[str, Any]) 
         title=read_text(attrs.get("name"), "data.attributes.name"),
         cause=read_text(attrs.get("cause"), "data.attributes.cause"),
         event_name=event_name,
+        raw=raw,
+    )
+
+
+def _is_incident_ref(raw: dict[str, Any]) -> bool:
+    kind = raw.get("type")
+    return (
+        isinstance(kind, str)
+        and kind.strip().casefold() == "incident"
+        and "id" in raw
+        and raw.keys() <= _INCIDENT_REF_KEYS
+    )
+
+
+def _incident_ref(raw: dict[str, Any]) -> WebhookEvent:
+    """`{"id": "123", "team_id": 5, "type": "incident"}`: an incident changed; how, the
+    body does not say (the action is "changed", which is worth a fresh bundle)."""
+    read_id(raw.get("team_id"), "team_id")  # type check only
+    return WebhookEvent(
+        kind="incident",
+        action=CHANGED_ACTION,
+        format="betterstack_incident",
+        incident_id=read_id(raw.get("id"), "id"),
         raw=raw,
     )
 

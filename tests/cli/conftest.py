@@ -20,16 +20,27 @@ from betterstack_rca.sandbox import HEADLINE_SCENARIO, SCENARIOS, Faults, Sandbo
 REFERENCE_TIME = datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def sandbox_client(seed: int = 0, faults: Faults | None = None, **options: Any) -> BetterStack:
+def sandbox_client(
+    seed: int = 0,
+    faults: Faults | None = None,
+    reference_time: datetime | None = None,
+    **options: Any,
+) -> BetterStack:
     options.setdefault("max_rps", 1000.0)
-    return BetterStack.sandbox(seed=seed, reference_time=REFERENCE_TIME, faults=faults, **options)
+    return BetterStack.sandbox(
+        seed=seed, reference_time=reference_time or REFERENCE_TIME, faults=faults, **options
+    )
 
 
 @pytest.fixture(autouse=True)
 def _pinned_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`--sandbox` gets the session's pinned account."""
+    """`--sandbox` gets the session's pinned account (unless --reference-time pins another)."""
     monkeypatch.setattr(
-        _common, "sandbox_client", lambda seed, max_rps: sandbox_client(seed, max_rps=max_rps)
+        _common,
+        "sandbox_client",
+        lambda seed, max_rps, reference_time=None: sandbox_client(
+            seed, max_rps=max_rps, reference_time=reference_time
+        ),
     )
 
 
@@ -41,8 +52,12 @@ def sandbox_faults(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
         monkeypatch.setattr(
             _common,
             "sandbox_client",
-            lambda seed, max_rps: sandbox_client(
-                seed, faults=Faults(**faults), max_retries=0, max_rps=max_rps
+            lambda seed, max_rps, reference_time=None: sandbox_client(
+                seed,
+                faults=Faults(**faults),
+                max_retries=0,
+                max_rps=max_rps,
+                reference_time=reference_time,
             ),
         )
 

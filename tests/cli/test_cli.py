@@ -262,7 +262,6 @@ def test_bundle_with_failed_sources_says_so_on_stderr(
         ["--seed", "3", "incidents"],
         ["--sandbox", "--token", "abc", "incidents"],
         ["frobnicate"],
-        [],
         ["sandbox"],
     ],
 )
@@ -402,8 +401,9 @@ def test_sandbox_serve_hands_its_flags_to_the_sandbox_server(
 
     seen: list[list[str]] = []
 
-    def fake_main(argv: list[str]) -> int:
+    def fake_main(argv: list[str], prog: str = "") -> int:
         seen.append(list(argv))
+        assert prog == "betterstack-rca sandbox serve"  # its errors name the program
         return 0
 
     monkeypatch.setattr(sandbox_main, "main", fake_main)
@@ -461,7 +461,7 @@ def test_listen_calls_the_receiver(
 def test_listen_passes_bundle_options_only_when_given(
     capsys: Capture, fake_receiver: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    assert cli.main(["--sandbox", "listen", "--out", str(tmp_path)]) == 0
+    assert cli.main(["--sandbox", "listen", "--out", str(tmp_path), "--secret", "s"]) == 0
     assert (
         cli.main(
             [
@@ -469,6 +469,7 @@ def test_listen_passes_bundle_options_only_when_given(
                 "listen",
                 "--out",
                 str(tmp_path),
+                "--insecure-no-secret",
                 "--window-before",
                 "2h",
                 "--deadline",
@@ -512,7 +513,9 @@ def test_listen_without_the_receiver_module_exits_2(
     capsys: Capture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setitem(sys.modules, "betterstack_rca.webhooks.receiver", None)
-    code, _, err = run(capsys, "--sandbox", "listen", "--out", str(tmp_path))
+    code, _, err = run(
+        capsys, "--sandbox", "listen", "--out", str(tmp_path), "--insecure-no-secret"
+    )
     assert code == 2
     assert "receiver" in assert_one_error_line(err)
 

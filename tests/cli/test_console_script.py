@@ -89,7 +89,7 @@ def test_python_dash_m_betterstack_rca_is_the_command_line() -> None:
     assert all(command in done.stdout for command in COMMANDS)
 
 
-def test_help_loads_neither_the_sandbox_nor_the_webhook_receiver() -> None:
+def test_help_loads_neither_the_sandbox_nor_the_webhook_receiver_nor_the_mcp_sdk() -> None:
     # -X importtime names every module imported, one per line on stderr.
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "betterstack_rca.cli", "--help"],
@@ -110,6 +110,8 @@ def test_help_loads_neither_the_sandbox_nor_the_webhook_receiver() -> None:
         or "receiver" in name
         or name == "betterstack_rca.sandbox"
         or name.startswith("betterstack_rca.sandbox.")
+        or name == "mcp"  # the MCP SDK: only `betterstack-rca mcp` imports it
+        or name.startswith(("mcp.", "betterstack_rca.agents"))
     }
     assert heavy == set()  # ...what their commands run is not
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import inspect
 import json
 import warnings
 from pathlib import Path
@@ -38,48 +37,54 @@ def agent_tool() -> ModuleType:
     return load("agent_tool")
 
 
-def test_agent_tool_main_prints_the_schema_and_the_headline_bundle(
-    agent_tool: ModuleType, capsys: Capture, headline_id: str
+def test_agent_tool_main_prints_the_tools_and_answers_a_models_calls(
+    agent_tool: ModuleType, capsys: Capture, headline_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(agent_tool, "client", sandbox_client)
     agent_tool.main()
     out = capsys.readouterr().out
-    assert '"name": "incident_context"' in out
+    assert out.startswith("7 tools: list_incidents, incident_bundle, incident_timeline")
+    assert '"name": "incident_bundle"' in out
+    assert '"strict": true' in out
     assert f"# Incident {headline_id}" in out
     assert "heartbeat_stopped" in out
+    assert "next_cursor: " in out  # list_incidents' page
+    assert "error:" not in out
 
 
-def test_agent_tool_schema_matches_the_function(agent_tool: ModuleType) -> None:
-    schema = agent_tool.INCIDENT_CONTEXT_SCHEMA
-    json.dumps(agent_tool.TOOL)  # serialisable as sent to a model API
-    assert schema["type"] == "object"
-    assert set(schema["required"]) <= set(schema["properties"])
-    params = inspect.signature(agent_tool.incident_context).parameters
-    positional = [n for n, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD]
-    assert positional == list(schema["properties"])
-    for name, prop in schema["properties"].items():
-        if "default" in prop:
-            assert params[name].default == prop["default"]
+def test_agent_tool_schemas_are_json_for_a_model_api(agent_tool: ModuleType) -> None:
+    tools = agent_tool.tool_schemas("openai")
+    json.dumps(tools)
+    assert all(t["function"]["parameters"]["additionalProperties"] is False for t in tools)
 
 
-@pytest.mark.parametrize("budget", [600, 2000, 8000])
-def test_agent_tool_stays_under_its_budget(
-    agent_tool: ModuleType, headline_id: str, budget: int
+@pytest.mark.parametrize("budget", [600, "2000", 8000])
+def test_agent_tool_stays_under_its_budget_even_when_sent_as_a_string(
+    agent_tool: ModuleType, headline_id: str, budget: int | str
 ) -> None:
-    bs = sandbox_client()
+    # the old example crashed with a TypeError on max_chars="2000"
     text = agent_tool.call_tool(
-        json.dumps({"incident_id": headline_id, "max_chars": budget}), bs=bs
+        "incident_bundle",
+        json.dumps({"incident_id": headline_id, "max_chars": budget}),
+        client=sandbox_client(),
     )
-    assert text.startswith(f"# Incident {headline_id}")
-    assert len(text) <= budget
+    assert f"# Incident {headline_id}" in text
+    assert len(text) <= int(budget)
 
 
-def test_agent_tool_turns_a_wrong_id_into_a_message_for_the_model(
+def test_agent_tool_turns_a_wrong_call_into_a_message_for_the_model(
     agent_tool: ModuleType,
 ) -> None:
     bs = sandbox_client()
-    assert agent_tool.incident_context("999999999", bs=bs).startswith("error: no incident")
-    assert agent_tool.incident_context("../etc", bs=bs).startswith("error: ")
-    assert agent_tool.call_tool({"incident": "1"}, bs=bs).startswith("error: expected")
+    assert agent_tool.call_tool(
+        "incident_bundle", {"incident_id": "999999999"}, client=bs
+    ).startswith("error: no such incident")
+    assert agent_tool.call_tool("incident_bundle", {"incident_id": "../etc"}, client=bs).startswith(
+        "error: bad arguments"
+    )
+    assert agent_tool.call_tool("incident_bundle", {"incident": "1"}, client=bs).startswith(
+        "error: bad arguments for incident_bundle: incident_id is required"
+    )
 
 
 # --- incident_report.py --------------------------------------------------------------
@@ -127,9 +132,7 @@ def test_notebook_is_nbformat_4_without_outputs() -> None:
         assert cell["execution_count"] is None
 
 
-def test_notebook_code_cells_run_in_order(
-    capsys: Capture, monkeypatch: pytest.MonkeyPatch, headline_id: str
-) -> None:
+def test_notebook_code_cells_run_in_order(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         import matplotlib
     except ImportError:
@@ -137,9 +140,15 @@ def test_notebook_code_cells_run_in_order(
     else:
         has_matplotlib = True
         matplotlib.use("Agg")
-    # The notebook builds `BetterStack.sandbox()`; reuse the suite's pinned, unpaced account.
-    client = sandbox_client()
-    monkeypatch.setattr(BetterStack, "sandbox", classmethod(lambda cls, **kw: client))
+    # The notebook builds `BetterStack.sandbox(reference_time=...)`: an unpaced one here.
+    asked: list[dict[str, Any]] = []
+    real = BetterStack.sandbox
+
+    def unpaced(cls: type[BetterStack], **kw: Any) -> BetterStack:
+        asked.append(kw)
+        return real(max_rps=1000.0, **kw)
+
+    monkeypatch.setattr(BetterStack, "sandbox", classmethod(unpaced))
     namespace: dict[str, Any] = {"__name__": "__notebook__"}
     for n, cell in enumerate(notebook()["cells"]):
         if cell["cell_type"] != "code":
@@ -150,8 +159,13 @@ def test_notebook_code_cells_run_in_order(
             warnings.filterwarnings("ignore", "FigureCanvasAgg is non-interactive")
             exec(compile(source, f"notebook.ipynb cell {n}", "exec"), namespace)
     out = capsys.readouterr().out
-    assert namespace["bundle"].incident.id == headline_id
+    assert [kw["reference_time"] for kw in asked] == [namespace["now"]]  # the clock is pinned
+    assert namespace["bundle"].incident.id == namespace["scenario"].incident_id
+    assert namespace["scenario"].key == "database_backup"
     assert namespace["incidents"]
+    since = namespace["since"]
+    assert all(since <= i.started_at <= namespace["now"] for i in namespace["incidents"])
+    assert str(namespace["bundle"]) in out  # print(bundle) is the short summary
     assert "heartbeat_stopped" in out  # the findings table
     assert "e1 " in out  # the timeline table
     if has_matplotlib:

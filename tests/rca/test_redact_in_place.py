@@ -98,3 +98,35 @@ def test_a_changed_value_that_is_not_a_string_is_validated_like_the_field() -> N
     assert model.at == datetime(2026, 1, 3, tzinfo=timezone.utc)
     with pytest.raises(ValidationError):  # as validating the whole redacted dump would
         _write_back(model, model.model_dump(mode="json"), {**dumped, "at": REDACTED})
+
+
+def test_models_inside_a_dict_of_lists_stay_models() -> None:
+    # Incident.metadata is dict[str, list[MetadataValue]]: a credential in one value is
+    # written back into that MetadataValue, the dict and list around it rebuilt, not dumped
+    from betterstack_rca.models import Incident
+    from betterstack_rca.models.metadata import MetadataValue
+
+    incident = Incident.model_validate(
+        {
+            "id": "1",
+            "name": "db down",
+            "metadata": {
+                "runbook": [
+                    {
+                        "type": "String",
+                        "value": "curl -H 'Authorization: Bearer abcdefghijklmnopqrstu'",
+                    }
+                ],
+                "owner": [{"type": "String", "value": "team-db"}],
+            },
+        }
+    )
+    reference = redact_model(incident)
+    in_place = redact_bundle(incident.model_copy(deep=True))
+    assert in_place.metadata is not None
+    value = in_place.metadata["runbook"][0]
+    assert isinstance(value, MetadataValue)
+    assert value.value == "curl -H 'Authorization: Bearer [redacted]'"
+    assert isinstance(in_place.metadata["owner"][0], MetadataValue)
+    assert in_place.model_dump() == reference.model_dump()
+    assert in_place.model_dump_json() == reference.model_dump_json()  # no serializer warning

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import time
 
 import httpx
@@ -16,7 +17,7 @@ from betterstack_rca import (
     NotFoundError,
     PermissionDeniedError,
 )
-from betterstack_rca.rca import IncidentBundle
+from betterstack_rca.rca import SCHEMA_VERSION, IncidentBundle
 from betterstack_rca.sandbox import SANDBOX_BASE_URL, SANDBOX_TOKEN, Faults, Sandbox
 
 from .conftest import REF, sandbox_client
@@ -157,21 +158,57 @@ def test_the_raw_api_data_did_hold_secrets(client: BetterStack) -> None:
     assert any(s in raw for s in secrets)
 
 
+_CITATION = re.compile(r" \[[^\]]*\]$")
+
+
+def _uncited(line: str) -> str:
+    return _CITATION.sub("", line)
+
+
 def test_markdown_budget_is_never_exceeded(bundles: dict[str, IncidentBundle]) -> None:
     rng = random.Random(1234)
     for bundle in bundles.values():
         full = bundle.to_markdown()
         full_lines = set(full.splitlines())
-        for _ in range(150):
+        uncited = {_uncited(line) for line in full_lines}
+        for _ in range(60):
             budget = rng.randint(0, len(full) + 50)
             text = bundle.to_markdown(max_chars=budget)
             assert len(text) <= budget
             for line in text.splitlines():
-                assert line in full_lines or "omitted" in line.lower(), f"cut line: {line!r}"
+                # a whole line of the full text, an omission marker or a line shortened and
+                # said so, or a finding whose cut events are cited inline instead of by id
+                assert (
+                    line in full_lines or "omitted" in line.lower() or _uncited(line) in uncited
+                ), f"cut line: {line!r}"
             if budget >= len(full):
                 assert text == full
             elif budget > 400:
                 assert "omitted" in text.lower()
+
+
+def test_small_budgets_keep_the_diagnosis_and_the_top_finding(
+    bundles: dict[str, IncidentBundle],
+) -> None:
+    for key, bundle in bundles.items():
+        trigger = bundle.diagnosis.trigger
+        assert trigger is not None
+        for budget in (600, 800, 1200, 2000):
+            text = bundle.to_markdown(max_chars=budget)
+            assert len(text) <= budget
+            assert "**Trigger**" in text, (key, budget)
+            assert f"**{bundle.findings[0].rule}**" in text, (key, budget)
+
+
+def test_a_finding_never_cites_an_event_the_text_cut(bundles: dict[str, IncidentBundle]) -> None:
+    for bundle in bundles.values():
+        full = bundle.to_markdown()
+        for budget in range(600, len(full), 700):
+            text = bundle.to_markdown(max_chars=budget)
+            shown = set(re.findall(r"^- `(e\d+)`", text, re.MULTILINE))
+            for match in re.finditer(r"\[((?:e\d+(?:, )?)+)[;\]…]", text):
+                cited = set(match.group(1).split(", "))
+                assert cited <= shown, (budget, cited - shown)
 
 
 def test_markdown_puts_findings_before_the_timeline(bundles: dict[str, IncidentBundle]) -> None:
@@ -181,10 +218,31 @@ def test_markdown_puts_findings_before_the_timeline(bundles: dict[str, IncidentB
     assert text.index("## Findings") < text.index("## Timeline") if "## Timeline" in text else True
 
 
+def test_markdown_sections_pick_what_follows_the_summary(
+    bundles: dict[str, IncidentBundle],
+) -> None:
+    from betterstack_rca.rca.render import SECTIONS
+
+    bundle = bundles["database_backup"]
+    full = bundle.to_markdown()
+    only = bundle.to_markdown(sections=["timeline", "findings"])
+    assert only.startswith(full.split("\n## ", 1)[0])  # the summary stays
+    assert "## Findings" in only
+    assert "## Timeline" in only
+    assert only.index("## Findings") < only.index("## Timeline")  # the renderer's order
+    assert "## Responders" not in only
+    assert "## Routing" not in only
+    assert bundle.to_markdown(sections=SECTIONS) == full
+    assert "## " not in bundle.to_markdown(sections=[])
+    assert len(bundle.to_markdown(max_chars=900, sections=["timeline"])) <= 900
+    with pytest.raises(ValueError, match=r"unknown section\(s\) \['diagnosys'\]; known sections"):
+        bundle.to_markdown(sections=["findings", "diagnosys"])
+
+
 def test_json_has_a_schema_version_and_round_trips(bundles: dict[str, IncidentBundle]) -> None:
     bundle = bundles["bad_deploy"]
     data = json.loads(bundle.to_json())
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.1"
     assert next(iter(data)) == "schema_version"
     assert IncidentBundle.model_validate(data).to_dict() == bundle.to_dict()
     assert bundle._repr_markdown_().startswith("# Incident")

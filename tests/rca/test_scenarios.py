@@ -130,3 +130,158 @@ def test_bundle_is_reproducible_for_a_fixed_reference_time(
     first.pop("stats")
     second.pop("stats")
     assert first == second
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_diagnosis_names_the_true_trigger(
+    key: str, client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, key)
+    diagnosis = bundles[key].diagnosis
+    assert diagnosis.trigger is not None
+    assert diagnosis.trigger.rule == sc.trigger_rule
+    assert diagnosis.first_failure is not None
+    assert diagnosis.impact is not None
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_rule_leaves_a_check(key: str, bundles: dict[str, IncidentBundle]) -> None:
+    from betterstack_rca.rca.findings import RULES
+
+    bundle = bundles[key]
+    checks = {c.name: c for c in bundle.checks}
+    assert {name for name, _ in RULES} <= set(checks)
+    fired = {c.finding for c in bundle.checks if c.status == "fired"}
+    assert fired == {f.rule for f in bundle.findings}
+    for check in bundle.checks:
+        assert check.reason
+        assert check.status in ("fired", "ran", "ruled_out", "skipped")
+
+
+def test_a_symptom_is_not_the_trigger_when_a_state_change_precedes(
+    bundles: dict[str, IncidentBundle],
+) -> None:
+    for bundle in bundles.values():
+        trigger = bundle.diagnosis.trigger
+        assert trigger is not None
+        start = bundle.incident.started_at
+        assert start is not None
+        preceding = [
+            f for f in bundle.findings if f.role == "trigger" and f.at is not None and f.at < start
+        ]
+        if preceding:
+            assert trigger.data["role"] == "trigger"
+
+
+def test_old_incidents_skip_response_times_beyond_the_horizon(
+    bundles: dict[str, IncidentBundle],
+) -> None:
+    check = next(c for c in bundles["tls_expiry"].checks if c.name == "latency_rising")
+    assert check.status == "skipped"
+    assert "24 h" in check.reason
+
+
+def test_wrong_responder_reports_who_the_policy_paged(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "wrong_responder")
+    bundle = bundles["wrong_responder"]
+    step1, step2 = bundle.responders.paged
+    (member,) = step1.members
+    assert member.type == "current_on_call"
+    assert member.calendar_id == sc.facts["step1_calendar_id"]
+    assert [p.email for p in member.people] == [sc.facts["step1_email"]]
+    assert member.people[0].reachable_by_phone is False
+    assert [p.email for p in step2.members[0].people] == [sc.facts["step2_email"]]
+    assert bundle.responders.fallback is None
+    audit = bundle.audit.escalation
+    assert audit.acknowledged_at_step == sc.facts["ack_step"]
+    assert tuple(audit.step_at_seconds) == sc.facts["step_at_seconds"]
+    assert bundle.metrics.time_to_acknowledge == 420
+    unreachable = next(f for f in bundle.findings if f.rule == "responder_unreachable")
+    assert unreachable.data["step"] == 1
+    assert "Gita Rao" in unreachable.summary
+
+
+def test_dns_zone_links_monitors_of_other_groups_by_domain(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "dns_zone")
+    bundle = bundles["dns_zone"]
+    shared = next(f for f in bundle.findings if f.rule == "shared_failure")
+    assert set(shared.data["monitor_ids"]) == set(sc.facts["other_monitor_ids"])
+    assert shared.data["others"] == 3
+    assert shared.data["groups"] == sc.facts["groups"] == 4
+    assert shared.data["linked_by"] == "domain"
+    assert shared.data["spread_seconds"] == sc.facts["spread_seconds"]
+    assert sc.facts["blip_incident_id"] not in shared.data["incident_ids"]
+    assert "unrelated" not in shared.summary
+    first = bundle.diagnosis.first_failure
+    assert first is not None
+    assert first.data["onset"][0]["monitor_id"] == sc.facts["first_monitor_id"]
+    assert bundle.diagnosis.trigger is not None
+    assert bundle.diagnosis.trigger.at is not None
+    assert bundle.incident.started_at is not None
+    lead = (bundle.incident.started_at - bundle.diagnosis.trigger.at).total_seconds()
+    assert lead == sc.facts["first_lead_seconds"] == 60
+
+
+def test_maintenance_overran_reads_the_rails_zone(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "maintenance_overran")
+    finding = next(
+        f for f in bundles["maintenance_overran"].findings if f.rule == "maintenance_overran"
+    )
+    assert finding.data["iana_zone"] == sc.facts["iana_zone"]
+    assert finding.data["seconds_after_end"] == sc.facts["seconds_after_end"]
+    assert finding.data["window_end"].replace("+00:00", "") == sc.facts["window_end_at"][:19]
+
+
+def test_heartbeat_due_says_when_the_check_in_was_due(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "heartbeat_due")
+    bundle = bundles["heartbeat_due"]
+    finding = next(f for f in bundle.findings if f.rule == "cause_heartbeat_missed")
+    assert finding.data["period_seconds"] == sc.facts["period_seconds"]
+    assert finding.data["grace_seconds"] == sc.facts["grace_seconds"]
+    assert finding.data["alert_after_seconds"] == 3900
+    assert finding.data["due_at"][:19] == sc.facts["due_at"][:19]
+    assert finding.data["last_check_in_by"][:19] == sc.facts["last_check_in_by"][:19]
+    detection = bundle.audit.detection
+    assert detection.check_frequency is None  # a heartbeat has none: None, never 0
+    assert detection.grace == 300
+    text = bundle.to_markdown()
+    assert "No status page shows this heartbeat." in text
+    assert "this monitor" not in text
+
+
+def test_upstream_cert_puts_the_dependency_before_the_config_change(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "upstream_cert")
+    bundle = bundles["upstream_cert"]
+    shared = next(f for f in bundle.findings if f.rule == "shared_failure")
+    assert shared.data["incident_ids"] == [sc.facts["upstream_incident_id"]]
+    assert shared.data["linked_by"] == "zone"
+    assert shared.level == "high"
+    first = bundle.diagnosis.first_failure
+    assert first is not None
+    assert first.data["onset"][0]["monitor_id"] == sc.facts["upstream_monitor_id"]
+
+
+def test_recurring_history_classifies_and_ranks_past_incidents(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "recurring_history")
+    bundle = bundles["recurring_history"]
+    past = next(f for f in bundle.findings if f.rule == "past_incidents")
+    assert past.data["verdict"] == sc.facts["verdict"]
+    assert past.data["same_cause_class"] == sc.facts["same_cause_30d"]
+    assert past.data["earlier"] == sc.facts["earlier_30d"]
+    top = bundle.similar_incidents[0]
+    assert top.incident_id == sc.facts["most_similar_incident_id"]
+    assert top.score == sc.facts["most_similar_score"] == sum(top.matches.values())
+    recurrence = next(f for f in bundle.findings if f.rule == "recurrence")
+    assert len(recurrence.data["earlier_incident_ids"]) == sc.facts["earlier_7d"]

@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from betterstack_rca.rca.bundle import Finding, IncidentBundle
-from betterstack_rca.rca.rules.evidence import ids, matching, minutes, started
+from betterstack_rca.rca.rules.evidence import (
+    Outcome,
+    collected,
+    ids,
+    matching,
+    minutes,
+    missing,
+    ran,
+    skipped,
+    started,
+)
 
 #: A first status-page update later than this after the start is late.
 STATUS_PAGE_GRACE = timedelta(minutes=5)
@@ -17,11 +27,17 @@ def _covering_pages(b: IncidentBundle) -> list[str]:
     return [ctx.page.id for ctx in b.status_pages if ctx.resources]
 
 
-def status_page(b: IncidentBundle) -> Finding | None:
+def status_page(b: IncidentBundle) -> Outcome:
+    name = "status_page"
     start = b.incident.started_at
     pages = _covering_pages(b)
-    if start is None or not pages:
-        return None
+    kind = "heartbeat" if b.incident.heartbeat_id and not b.incident.monitor_id else "monitor"
+    if start is None:
+        return skipped(name, "the incident has no start time")
+    if not collected(b, "status_pages"):
+        return skipped(name, missing(b, "status_pages"))
+    if not pages:
+        return ran(name, f"no status page shows this {kind} (or its group)")
     delay = b.metrics.status_page_delay
     maintenance = {
         r.id for ctx in b.status_pages for r in ctx.reports if str(r.report_type) == "maintenance"
@@ -36,9 +52,11 @@ def status_page(b: IncidentBundle) -> Finding | None:
     )
     if delay is not None:
         if delay <= STATUS_PAGE_GRACE.total_seconds():
-            return None
+            return ran(name, f"the status page was updated {minutes(timedelta(seconds=delay))} in")
         return Finding(
             rule="status_page_late",
+            role="response",
+            signals=[f"first public update {minutes(timedelta(seconds=delay))} after the start"],
             confidence=0.35,
             summary=(
                 f"The status page was first updated {minutes(timedelta(seconds=delay))} "
@@ -49,14 +67,16 @@ def status_page(b: IncidentBundle) -> Finding | None:
         )
     end = b.incident.resolved_at or b.generated_at
     if end - start <= STATUS_PAGE_GRACE * 2:
-        return None
+        return ran(name, f"no update, but the incident lasted only {minutes(end - start)}")
     if any(str(r.report_type) == "maintenance" for ctx in b.status_pages for r in ctx.reports):
-        return None
+        return ran(name, "a maintenance report was up instead of an incident update")
     return Finding(
         rule="status_page_silent",
+        role="response",
+        signals=[f"no public update in {minutes(end - start)}"],
         confidence=0.3,
         summary=(
-            f"{len(pages)} status page(s) show this monitor but got no update during the "
+            f"{len(pages)} status page(s) show this {kind} but got no update during the "
             f"{minutes(end - start)} incident"
         ),
         evidence=ids(started(b, b.incident.id)),

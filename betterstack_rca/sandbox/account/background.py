@@ -114,7 +114,7 @@ def plant_background(
     heartbeats: list[HeartbeatRec],
     casts: Iterable[Cast],
 ) -> None:
-    """Log the background incidents (2,150 in the last four weeks, 2,000 per extra scale)."""
+    """Log the background incidents (2,200 in the last four weeks, 2,000 per extra scale)."""
     ref = log.ref
     quiet = _Quiet(ref, monitors, heartbeats, casts)
     m = monitors
@@ -126,7 +126,7 @@ def plant_background(
     core_hb_pool = [i for i in core_hb if i not in quiet.heartbeats] or [0]
     recent_span = 28 * DAY
     plans = [
-        _Plan(random.Random(f"{seed}-recent"), 2000 + 150, 0, recent_span, core_pool, core_hb_pool)
+        _Plan(random.Random(f"{seed}-recent"), 2000 + 200, 0, recent_span, core_pool, core_hb_pool)
     ]
     if scale > 1:
         plans.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from betterstack_rca.sandbox.model.records import CalendarRec
 from betterstack_rca.sandbox.model.timestamps import DAY, HOUR
+from betterstack_rca.sandbox.scenarios import wrong_responder
 
 
 def generate_calendars(ref: int) -> tuple[CalendarRec, ...]:
@@ -16,6 +17,14 @@ def generate_calendars(ref: int) -> tuple[CalendarRec, ...]:
     six = ref - 6 * DAY
     shift = (six - rot_start) // DAY
     ov_start = rot_start + shift * DAY
+    # the wrong_responder scenario: someone without a phone number covers "Database"
+    h = ref - wrong_responder.SPEC.starts_before_reference
+    db_override = (
+        990201,
+        h - wrong_responder.OVERRIDE_BEFORE,
+        h + wrong_responder.OVERRIDE_AFTER,
+        (wrong_responder.UNREACHABLE,),
+    )
     return (
         CalendarRec(
             33001,
@@ -39,7 +48,7 @@ def generate_calendars(ref: int) -> tuple[CalendarRec, ...]:
             "week",
             rot_start,
             rot_start + 1200 * DAY,
-            (),
+            (db_override,),
         ),
         CalendarRec(
             33003,

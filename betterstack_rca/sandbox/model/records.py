@@ -32,6 +32,8 @@ USERS = (
     User(20454, "Dmitri", "Ivanov", "dmitri.ivanov@acme.example.com", "+4930555010400"),
     User(20455, "Emeka", "Bello", "emeka.bello@acme.example.com", "+61255550105"),
     User(20456, "Farah", "Haddad", "farah.haddad@acme.example.com", "+61255550106"),
+    # no phone number: calls and SMS cannot reach her (the wrong_responder scenario)
+    User(20457, "Gita", "Rao", "gita.rao@acme.example.com", ""),
 )
 
 

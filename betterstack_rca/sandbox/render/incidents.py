@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
+from betterstack_rca.sandbox.model.checks import request_duration
 from betterstack_rca.sandbox.model.constants import (
     CAUSES,
     HTTP_TYPES,
@@ -46,7 +48,7 @@ def incident(v: View, i: int, version: int = 3) -> Obj:
     if cause.startswith("Status "):
         meta.setdefault(
             "Request duration",
-            [{"type": "String", "value": f"{0.02 + (iid % 997) / 1000:.6f}"}],
+            [{"type": "String", "value": f"{request_duration(iid, meta):.6f}"}],
         )
         meta.setdefault("Response code", [{"type": "String", "value": cause[7:]}])
         if response_content is None:
@@ -134,6 +136,25 @@ def _people(v: View, i: int) -> tuple[str | None, str | None]:
     return acker, resolver
 
 
+def step_people(v: View, step: Mapping[str, object], t: int) -> list[User]:
+    """Who an escalation step pages at ``t``: the on-call person of each calendar it names
+    (the default calendar when a ``current_on_call`` member names none) and its users."""
+    a = v.account
+    people: list[User] = []
+    members = step.get("step_members") or []
+    assert isinstance(members, list)
+    for mm in members:
+        kind, mid = mm.get("type"), mm.get("id")
+        if kind == "current_on_call":
+            cal = next((c for c in a.calendars if c.id == mid), None) if mid else None
+            cal = cal or a.calendars[0]
+            who = cal.on_call_at(t)
+            people += [a.users[u] for u in who]
+        elif kind == "user":
+            people += [u for u in a.users if u.id == mid]
+    return people or [a.on_call_user(t)]
+
+
 def comments(v: View, i: int) -> list[tuple[int, int, str, User | None]]:
     """(comment id, at, text, user) for one incident."""
     a = v.account
@@ -209,31 +230,37 @@ def timeline(v: View, i: int) -> list[Obj]:
     steps = [st for st in (policy.steps if policy else ()) if st.get("type") == "escalation"]
     if not steps:
         steps = [{"wait_before": 0, "step_members": [{"type": "current_on_call"}]}]
+    at = s
     for k, st in enumerate(steps):
-        wait = int(st.get("wait_before", 0))  # type: ignore[call-overload]
-        at = s + wait + 5
-        if at > stop and k > 0:
+        at += int(st.get("wait_before", 0))  # type: ignore[call-overload]
+        if at + 5 > stop and k > 0:
             break
         members = ", ".join(
             str(mm.get("type", "")).replace("_", " ")
             for mm in st.get("step_members", [])  # type: ignore[attr-defined]
         )
-        user = a.on_call_user(at)
+        people = step_people(v, st, at + 5)
         title = (
             "Alerted the current on-call person"
             if k == 0
             else (f"Escalated to step {k + 1}: {members}")
         )
+        reached = "; ".join(
+            f"{u.name} ({u.email})" + ("" if u.phone else ", no phone number for calls or SMS")
+            for u in people
+        )
         items.append(
             (
-                at,
+                at + 5,
                 nid(),
                 "generic_card",
                 {
                     "title": title,
-                    "content": f"Sent an email, push notification and SMS to {user.name} "
-                    f"({user.email}) and {members}.",
-                    "links": [f"https://uptime.betterstack.com/team/1/team-members/{user.id}"],
+                    "content": f"Sent an email, push notification and SMS to {reached} "
+                    f"and {members}.",
+                    "links": [
+                        f"https://uptime.betterstack.com/team/1/team-members/{u.id}" for u in people
+                    ],
                 },
             )
         )

@@ -5,9 +5,25 @@ from __future__ import annotations
 import random
 from bisect import bisect_left
 
-from betterstack_rca.sandbox.model.constants import HTTP_TYPES, MONITOR_GROUP_ID_BASE, REGION_BIT
+from betterstack_rca.sandbox.model.checks import (
+    ANSWERED,
+    NO_DNS,
+    REFUSED,
+    TIMED_OUT,
+    TLS_FAILED,
+    failure_mode,
+    request_duration,
+)
+from betterstack_rca.sandbox.model.constants import (
+    CAUSES,
+    HTTP_TYPES,
+    INCIDENT_ID_BASE,
+    MONITOR_GROUP_ID_BASE,
+    REGION_BIT,
+)
 from betterstack_rca.sandbox.model.records import MonitorRec
 from betterstack_rca.sandbox.model.timestamps import DAY, iso
+from betterstack_rca.sandbox.model.zones import hms, local, weekday
 from betterstack_rca.sandbox.render.base import Obj, View
 from betterstack_rca.sandbox.scenarios.bad_deploy import (
     LATENCY_RISE_FACTOR,
@@ -91,37 +107,36 @@ def monitor_status(v: View, m: MonitorRec) -> str:
 
 
 def in_maintenance(m: MonitorRec, t: int) -> bool:
-    """Whether ``t`` falls inside the monitor's weekly maintenance window (UTC)."""
+    """Whether ``t`` falls inside the monitor's daily maintenance window, in its own zone
+    (a window across midnight covers each local day it touches, as both days are listed)."""
     if m.maintenance is None:
         return False
-    f, to, _tz, days = m.maintenance
-    day = ("thu", "fri", "sat", "sun", "mon", "tue", "wed")[(t // DAY) % 7]
-    sec = t % DAY
-
-    def s(x: str) -> int:
-        h, mi, se = (int(p) for p in x.split(":"))
-        return h * 3600 + mi * 60 + se
-
-    lo, hi = s(f), s(to)
-    inside = lo <= sec < hi if lo <= hi else (sec >= lo or sec < hi)
-    return inside and day in days
+    f, to, tz, days = m.maintenance
+    here = local(t, tz)
+    now = hms(here)
+    inside = f <= now < to if f <= to else (now >= f or now < to)
+    return inside and weekday(here) in days
 
 
 def response_times(v: View, m: MonitorRec) -> Obj:
-    """Every 5 min over the 24 h before the reference time, per region; checks during an
-    incident (from 2 min before it) take the full request timeout."""
+    """Every 5 min over the 24 h before the reference time, per region. Checks during an
+    incident (from 2 min before it) in its failing regions look like its cause says
+    (``model.checks``): the request duration of an error status, the full request timeout
+    of a timeout, the lookup and connect of a refused connection, and so on."""
     a = v.account
     rng = random.Random(a.seed * 1_000_003 + m.id)
     end = a.ref - a.ref % 300
     points = [end - 300 * k for k in range(287, -1, -1)]
-    incidents = []
+    incidents: list[tuple[int, int, int, str, float]] = []
     idx = a.incidents_of_source(m.index)
     for i in idx[bisect_left(idx, a.index_range(a.ref - 2 * DAY, None)[0]) :]:
         s = a.starts[i]
         d = a.durs[i]
         e = a.ref if d < 0 else s + d
         mask = a.regs[i]
-        incidents.append((s - 120, e, mask))
+        extra = a.extras.get(i)
+        took = request_duration(INCIDENT_ID_BASE + i, extra.metadata if extra else {})
+        incidents.append((s - 120, e, mask, failure_mode(CAUSES[a.causes[i]]), took))
     # The bad_deploy scenario's monitor gets slower and slower before its incident starts.
     deploy = None
     sc = a.scenarios.get(BAD_DEPLOY.key)
@@ -137,14 +152,22 @@ def response_times(v: View, m: MonitorRec) -> Obj:
             if deploy is not None and deploy - LATENCY_RISE_WINDOW <= at < deploy:
                 since = at - (deploy - LATENCY_RISE_WINDOW)
                 rt = rt * (1 + LATENCY_RISE_FACTOR * since / LATENCY_RISE_WINDOW)
-            for s, e, mask in incidents:
-                if s <= at <= e and (mask == 0 or mask & REGION_BIT[region]):
-                    rt = float(m.request_timeout)
-                    break
             dns = round(0.004 + 0.01 * rng.random(), 5)
             conn = round(0.01 + 0.03 * rng.random(), 5)
             tls = round(0.02 + 0.04 * rng.random(), 5)
-            rt = round(max(rt, dns + conn + tls + 0.001), 5)
+            failing = next(
+                (
+                    (mode, took)
+                    for s, e, mask, mode, took in incidents
+                    if s <= at <= e and (mask == 0 or mask & REGION_BIT[region])
+                ),
+                None,
+            )
+            if failing is not None:
+                failed = _failed_check(failing, f, float(m.request_timeout), dns, conn, tls)
+                if failed is not None:
+                    rt, dns, conn, tls = failed
+            rt = round(max(rt, dns + conn + tls), 5)
             rows.append(
                 {
                     "at": iso(at),
@@ -152,7 +175,7 @@ def response_times(v: View, m: MonitorRec) -> Obj:
                     "name_lookup_time": dns,
                     "connection_time": conn,
                     "tls_handshake_time": tls,
-                    "data_transfer_time": round(rt - dns - conn - tls, 5),
+                    "data_transfer_time": round(max(0.0, rt - dns - conn - tls), 5),
                 }
             )
         regions.append({"region": region, "response_times": rows})
@@ -161,3 +184,34 @@ def response_times(v: View, m: MonitorRec) -> Obj:
         "type": "monitor_response_times",
         "attributes": {"regions": regions},
     }
+
+
+def _failed_check(  # noqa: PLR0917
+    failing: tuple[str, float],
+    jitter: float,
+    timeout: float,
+    dns: float,
+    conn: float,
+    tls: float,
+) -> tuple[float, float, float, float] | None:
+    """(response time, lookup, connect, handshake) of a check that failed as `failing` says
+    (its mode and the incident's request duration), or None when it took its usual time;
+    `jitter` is the check's own 1.0-1.15."""
+    mode, took = failing
+    if mode == ANSWERED:
+        return None
+    if mode == TIMED_OUT:
+        return timeout, dns, conn, tls
+    if mode == NO_DNS:
+        return dns, dns, 0.0, 0.0
+    if mode == REFUSED:
+        return dns + conn, dns, conn, 0.0
+    if mode == TLS_FAILED:
+        return dns + conn + tls, dns, conn, tls
+    # an error status after the incident's request duration, give or take 5 %
+    rt = took * (0.95 + (jitter - 1.0) * 0.66)
+    setup = dns + conn + tls
+    if setup >= rt * 0.8:  # a quick answer: the phases shrink to fit inside it
+        scale = rt * 0.8 / setup
+        dns, conn, tls = (round(x * scale, 5) for x in (dns, conn, tls))
+    return rt, dns, conn, tls

@@ -15,7 +15,7 @@ def user(u: User) -> Obj:
             "first_name": u.first_name,
             "last_name": u.last_name,
             "email": u.email,
-            "phone_numbers": [u.phone],
+            "phone_numbers": [u.phone] if u.phone else [],
         },
     }
 

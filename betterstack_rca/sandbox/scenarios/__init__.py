@@ -12,8 +12,9 @@ correlator's vocabulary:
 
 shared_failure, heartbeat_stopped, recurrence, partial_regions, cause_timeout, cause_dns,
 cause_tls, cause_connection, cause_http_5xx, cause_http_4xx, cause_keyword,
-cause_heartbeat_missed, latency_rising, maintenance_window, config_changed,
-not_acknowledged, escalated, status_page_late, status_page_silent.
+cause_heartbeat_missed, latency_rising, maintenance_window, maintenance_overran,
+config_changed, not_acknowledged, escalated, responder_unreachable, past_incidents,
+status_page_late, status_page_silent.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from betterstack_rca.sandbox.scenarios.playbook import PLAYS
 from betterstack_rca.sandbox.scenarios.spec import RULES, Scenario, ScenarioSpec
 
 SCENARIOS: Mapping[str, ScenarioSpec] = MappingProxyType({p.spec.key: p.spec for p in PLAYS})
-"""Static scenario descriptions by key, in letter order (a..g)."""
+"""Static scenario descriptions by key, in letter order (a..m)."""
 
 HEADLINE_SCENARIO = "database_backup"
 """Key of the headline scenario (a): the one the demo shows first."""

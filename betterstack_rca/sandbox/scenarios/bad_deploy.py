@@ -62,6 +62,9 @@ def plant(stage: Stage, cast: Cast) -> None:
             resolved_by=responder,
             comments=((720, "Rolled back release 2.14.0; latency back to normal.", None),),
             response_content="<html><body><h1>502 Bad Gateway</h1></body></html>",
+            # the gateway gave up on the stalled release after 2.5 s: the latency the
+            # response times had climbed to (model.checks reads it for the failing checks)
+            metadata={"Request duration": [{"type": "String", "value": "2.512036"}]},
         ),
     )
 

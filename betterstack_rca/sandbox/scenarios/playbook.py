@@ -10,8 +10,12 @@ from betterstack_rca.sandbox.model.records import ReportRec
 from betterstack_rca.sandbox.model.timestamps import iso
 from betterstack_rca.sandbox.scenarios.bad_deploy import PLAY as BAD_DEPLOY
 from betterstack_rca.sandbox.scenarios.database_backup import PLAY as DATABASE_BACKUP
+from betterstack_rca.sandbox.scenarios.dns_zone import PLAY as DNS_ZONE
+from betterstack_rca.sandbox.scenarios.heartbeat_due import PLAY as HEARTBEAT_DUE
 from betterstack_rca.sandbox.scenarios.heartbeat_incident import PLAY as HEARTBEAT_INCIDENT
 from betterstack_rca.sandbox.scenarios.maintenance import PLAY as MAINTENANCE
+from betterstack_rca.sandbox.scenarios.maintenance_overran import PLAY as MAINTENANCE_OVERRAN
+from betterstack_rca.sandbox.scenarios.recurring_history import PLAY as RECURRING_HISTORY
 from betterstack_rca.sandbox.scenarios.region_blip import PLAY as REGION_BLIP
 from betterstack_rca.sandbox.scenarios.spec import Scenario
 from betterstack_rca.sandbox.scenarios.stage import Cast, Play, Stage, incident_id, monitor_id
@@ -19,6 +23,8 @@ from betterstack_rca.sandbox.scenarios.tls_expiry import PLAY as TLS_EXPIRY
 from betterstack_rca.sandbox.scenarios.unacknowledged_escalation import (
     PLAY as UNACKNOWLEDGED_ESCALATION,
 )
+from betterstack_rca.sandbox.scenarios.upstream_cert import PLAY as UPSTREAM_CERT
+from betterstack_rca.sandbox.scenarios.wrong_responder import PLAY as WRONG_RESPONDER
 
 PLAYS: tuple[Play, ...] = (
     DATABASE_BACKUP,
@@ -28,6 +34,12 @@ PLAYS: tuple[Play, ...] = (
     BAD_DEPLOY,
     UNACKNOWLEDGED_ESCALATION,
     HEARTBEAT_INCIDENT,
+    WRONG_RESPONDER,
+    DNS_ZONE,
+    MAINTENANCE_OVERRAN,
+    HEARTBEAT_DUE,
+    UPSTREAM_CERT,
+    RECURRING_HISTORY,
 )
 
 
@@ -69,5 +81,7 @@ def planted(stage: Stage, incidents: Incidents) -> dict[str, Scenario]:
             forbidden_rules=spec.forbidden_rules,
             facts=MappingProxyType(facts),
             started_at=iso(start),
+            trigger_rule=spec.trigger_rule or spec.expected_rules[0],
+            trap=spec.trap,
         )
     return out

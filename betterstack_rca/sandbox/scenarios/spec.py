@@ -20,9 +20,12 @@ RULES: tuple[str, ...] = (
     "cause_heartbeat_missed",
     "latency_rising",
     "maintenance_window",
+    "maintenance_overran",
     "config_changed",
     "not_acknowledged",
     "escalated",
+    "responder_unreachable",
+    "past_incidents",
     "status_page_late",
     "status_page_silent",
 )
@@ -40,6 +43,10 @@ class ScenarioSpec:
     forbidden_rules: tuple[str, ...]
     # Seconds before the account's reference time at which the scenario incident starts.
     starts_before_reference: int
+    # The rule a good diagnosis names as the trigger (default: the root-cause rule).
+    trigger_rule: str = ""
+    # The plausible wrong answer the scenario sets (described, never asserted).
+    trap: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,3 +68,6 @@ class Scenario:
     forbidden_rules: tuple[str, ...]
     facts: Mapping[str, object] = field(default_factory=dict)
     started_at: str = ""
+    trigger_rule: str = ""
+    """The rule the diagnosis should name as the trigger."""
+    trap: str = ""

@@ -24,6 +24,7 @@ SPEC = ScenarioSpec(
     expected_rules=("not_acknowledged", "escalated"),
     forbidden_rules=("maintenance_window", "shared_failure", "partial_regions"),
     starts_before_reference=4 * DAY + 7 * HOUR,
+    trigger_rule="cause_connection",
 )
 
 GROUP = 5  # "Back office": its first monitor becomes the CRM login

@@ -6,8 +6,10 @@ refused request's unread body is drained briefly so the client sees the answer."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
@@ -16,24 +18,81 @@ from urllib.parse import urlsplit
 from betterstack_rca.webhooks.receiver.intake import Intake, client_host
 from betterstack_rca.webhooks.receiver.reply import Reply
 
-__all__ = ["SOCKET_TIMEOUT", "WebhookServer"]
+__all__ = [
+    "BACKLOG",
+    "DEFAULT_MAX_CONNECTIONS",
+    "HEADER_TIMEOUT",
+    "SOCKET_TIMEOUT",
+    "WebhookServer",
+]
 
-#: Per-recv socket timeout of a connection (slowloris: no thread is pinned for long).
+#: Per-recv socket timeout of a connection.
 SOCKET_TIMEOUT: Final = 10.0
+#: Total seconds from accepting a connection to the end of its request headers: a client
+#: trickling header lines (slowloris) is cut off then, whatever each recv's timeout.
+HEADER_TIMEOUT: Final = 10.0
+#: Connections served at once; one more is answered 503 at once and closed.
+DEFAULT_MAX_CONNECTIONS: Final = 64
+#: The listen backlog (the standard library's default is 5).
+BACKLOG: Final = 128
 
 _READ_CHUNK = 65_536
 _DRAIN_SECONDS = 2.0
 
 
+_BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    b"Retry-After: 5\r\nConnection: close\r\nContent-Length: 48\r\n\r\n"
+    b'{"ok":false,"error":"too many open connections"}'
+)
+
+
 class WebhookServer(ThreadingHTTPServer):
+    """A thread per connection, at most `max_connections` of them; the headers of each
+    must arrive within `header_timeout` seconds in total."""
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = BACKLOG
 
-    def __init__(self, address: tuple[str, int], intake: Intake) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        intake: Intake,
+        *,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        header_timeout: float = HEADER_TIMEOUT,
+    ) -> None:
         self.intake = intake
+        self.header_timeout = header_timeout
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self.refused_connections = 0
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.refused_connections += 1
+            try:
+                request.settimeout(0.5)
+                request.sendall(_BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # The default prints a traceback to stderr; keep it in our log, without the request.
@@ -47,6 +106,30 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = SOCKET_TIMEOUT
     server: WebhookServer
 
+    # ------------------------------------------------------------------ header deadline
+
+    def setup(self) -> None:
+        super().setup()
+        self._headers_read = threading.Event()
+        self._watchdog = threading.Timer(self.server.header_timeout, self._headers_too_slow)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def _headers_too_slow(self) -> None:
+        if self._headers_read.is_set():
+            return
+        self.server.intake.log.info(
+            "%s: request headers not complete within %g s; connection closed",
+            client_host(self.client_address),
+            self.server.header_timeout,
+        )
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)  # wakes the blocked read
+
+    def finish(self) -> None:
+        self._watchdog.cancel()
+        super().finish()
+
     # ------------------------------------------------------------------ dispatch
 
     def do_POST(self) -> None:
@@ -58,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
 
     def _serve(self, *, post: bool) -> None:
+        self._headers_read.set()
+        self._watchdog.cancel()
         intake = self.server.intake
         started = time.monotonic()
         status, event, note = 500, None, ""
@@ -75,7 +160,7 @@ class _Handler(BaseHTTPRequestHandler):
                 length = intake.check(self.headers, self.path)
                 body = self._read_body(length)
                 body_unread = False
-                intake.deliver(body, self.headers)  # always raises Reply
+                intake.deliver(body, self.headers, client_host(self.client_address))
             except Reply as reply:
                 status, event = reply.status, reply.event
                 note = str(reply.body.get("status") or reply.body.get("error") or "")

@@ -10,6 +10,7 @@ from email.message import Message
 from typing import Any, Final, NoReturn
 
 from betterstack_rca.errors import WebhookParseError
+from betterstack_rca.resources._params import is_plain_id
 from betterstack_rca.webhooks.event import WebhookEvent
 from betterstack_rca.webhooks.mapping import WebhookMapping
 from betterstack_rca.webhooks.parse import parse_webhook
@@ -19,7 +20,6 @@ from betterstack_rca.webhooks.receiver.reply import Reply
 
 __all__ = ["Intake", "client_host"]
 
-_SAFE_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
 _UNPRINTABLE_RE: Final = re.compile(r"[^\x20-\x7e]")
 
 
@@ -49,7 +49,7 @@ class Intake:
         check_secret(headers, path, self.secret)
         return check_length(headers, self.max_bytes)
 
-    def deliver(self, body: bytes, headers: Message) -> NoReturn:
+    def deliver(self, body: bytes, headers: Message, sender: str = "-") -> NoReturn:
         """Parse, route and answer one delivery: always raises `Reply`."""
         try:
             event = parse_webhook(
@@ -82,13 +82,20 @@ class Intake:
                 {**ack, "status": "ignored", "note": "no incident id in the event; not collected"},
                 event=event,
             )
-        if not _SAFE_ID_RE.fullmatch(incident_id) or ".." in incident_id:
+        if not is_plain_id(incident_id):  # the client's own rule: it could not fetch it either
             raise Reply(400, {"ok": False, "error": "incident id is not a plain id"}, event=event)
-        admission = self.board.admit(incident_id, event.action, event.delivery_key())
+        admission = self.board.admit(incident_id, event.action, event.delivery_key(), sender)
         if admission == "shutting_down":
             raise Reply(503, {**ack, "ok": False, "error": "shutting down"}, {"Retry-After": "30"})
-        if admission == "duplicate":
+        if admission in ("duplicate", "recent"):
             raise Reply(200, {**ack, "status": "duplicate"}, event=event)
+        if admission == "busy_sender":
+            raise Reply(
+                429,
+                {**ack, "ok": False, "error": "too many collections pending for this sender"},
+                {"Retry-After": "30"},
+                event=event,
+            )
         if admission == "busy":
             raise Reply(
                 503,

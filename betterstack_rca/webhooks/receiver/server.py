@@ -18,7 +18,11 @@ from betterstack_rca.rca.options import BundleOptions
 from betterstack_rca.webhooks.limits import DEFAULT_MAX_BYTES
 from betterstack_rca.webhooks.mapping import WebhookMapping
 from betterstack_rca.webhooks.receiver.files import sweep_temp_files
-from betterstack_rca.webhooks.receiver.handler import WebhookServer
+from betterstack_rca.webhooks.receiver.handler import (
+    DEFAULT_MAX_CONNECTIONS,
+    HEADER_TIMEOUT,
+    WebhookServer,
+)
 from betterstack_rca.webhooks.receiver.intake import Intake
 from betterstack_rca.webhooks.receiver.jobs import Job, JobBoard, ReceiverStats
 from betterstack_rca.webhooks.receiver.workers import Workers
@@ -32,6 +36,8 @@ __all__ = [
     "DEFAULT_DEDUPE_TTL",
     "DEFAULT_GRACE",
     "DEFAULT_MAX_PENDING",
+    "DEFAULT_MAX_PENDING_PER_SENDER",
+    "DEFAULT_REFRESH_INTERVAL",
     "LOGGER_NAME",
     "Receiver",
     "listen",
@@ -49,6 +55,11 @@ DEFAULT_BUNDLE_DEADLINE: Final = 20.0
 DEFAULT_MAX_PENDING: Final = 1000
 #: Total seconds allowed to receive one request body.
 BODY_TIMEOUT: Final = 30.0
+#: Incidents one sender (client address) may have queued or collecting at once.
+DEFAULT_MAX_PENDING_PER_SENDER: Final = 20
+#: Seconds after a finished collection during which a delivery of the same incident and
+#: action is answered 200 "duplicate" instead of collecting it again.
+DEFAULT_REFRESH_INTERVAL: Final = 60.0
 
 _WRITE_WAIT = 10.0
 
@@ -80,20 +91,38 @@ class Receiver:
         grace: float = DEFAULT_GRACE,
         max_pending: int = DEFAULT_MAX_PENDING,
         body_timeout: float = BODY_TIMEOUT,
+        insecure_no_secret: bool = False,
+        max_pending_per_sender: int = DEFAULT_MAX_PENDING_PER_SENDER,
+        refresh_interval: float = DEFAULT_REFRESH_INTERVAL,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        header_timeout: float = HEADER_TIMEOUT,
     ) -> None:
         if secret is not None and (not isinstance(secret, str) or not secret):
             raise ValueError("secret must be a non-empty string (or None for no secret)")
+        if secret is None and not insecure_no_secret:
+            raise ValueError(
+                "the receiver needs a shared secret (secret=..., --secret or --secret-env): "
+                "without one, anyone who can POST to it spends your API budget. Pass "
+                "insecure_no_secret=True (--insecure-no-secret) to run without one anyway"
+            )
         for name, value in (("max_bytes", max_bytes), ("workers", workers)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if isinstance(max_pending, bool) or not isinstance(max_pending, int) or max_pending < 1:
-            raise ValueError(f"max_pending must be a positive int, got {max_pending!r}")
+        for name, value in (
+            ("max_pending", max_pending),
+            ("max_pending_per_sender", max_pending_per_sender),
+            ("max_connections", max_connections),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
         if not 0 <= port <= 65535:
             raise ValueError(f"port must be 0..65535, got {port!r}")
         for name, seconds in (
             ("dedupe_ttl", dedupe_ttl),
             ("grace", grace),
             ("body_timeout", body_timeout),
+            ("refresh_interval", refresh_interval),
+            ("header_timeout", header_timeout),
         ):
             if not seconds >= 0:
                 raise ValueError(f"{name} must be >= 0 seconds, got {seconds!r}")
@@ -107,7 +136,14 @@ class Receiver:
         self._log = log or logging.getLogger(LOGGER_NAME)
         self._grace = float(grace)
 
-        self._board = JobBoard(dedupe_ttl=float(dedupe_ttl), max_pending=max_pending)
+        self._board = JobBoard(
+            dedupe_ttl=float(dedupe_ttl),
+            max_pending=max_pending,
+            max_pending_per_sender=max_pending_per_sender,
+            refresh_interval=float(refresh_interval),
+        )
+        self._max_connections = max_connections
+        self._header_timeout = float(header_timeout)
         self._intake = Intake(
             self._board,
             log=self._log,
@@ -162,7 +198,12 @@ class Receiver:
             raise RuntimeError("a Receiver can be started once")
         self._out_dir.mkdir(parents=True, exist_ok=True)
         sweep_temp_files(self._out_dir)
-        self._httpd = WebhookServer((self._host, self._port), self._intake)
+        self._httpd = WebhookServer(
+            (self._host, self._port),
+            self._intake,
+            max_connections=self._max_connections,
+            header_timeout=self._header_timeout,
+        )
         self._state = "running"
         self._board.accepting = True
         for i in range(self._workers_count):
@@ -178,10 +219,10 @@ class Receiver:
             daemon=True,
         )
         self._serve_thread.start()
-        if not self._has_secret and self._host not in ("127.0.0.1", "localhost", "::1"):
+        if not self._has_secret:  # a proxy in front makes loopback reachable too
             self._log.warning(
-                "listening on %s without a shared secret: anyone who can reach it can make "
-                "it collect bundles (use --secret, or bind 127.0.0.1 behind a proxy)",
+                "listening on %s without a shared secret (--insecure-no-secret): anyone who "
+                "can reach it, directly or through a proxy, can make it collect bundles",
                 self._host,
             )
         return self
@@ -224,7 +265,7 @@ class Receiver:
                 board.changed.wait(left)
             board.count(unfinished=len(unfinished))
             for job in unfinished:
-                board.jobs.pop(job.incident_id, None)
+                board.drop(job.incident_id)
         for _ in self._threads:
             board.queue.put(None)
         for job in unfinished:
@@ -287,6 +328,7 @@ def listen(
     mapping: WebhookMapping | None = None,
     bundle_options: Mapping[str, Any] | None = None,
     stop_event: threading.Event | None = None,
+    insecure_no_secret: bool = False,
 ) -> int:
     """Serve webhooks until SIGINT/SIGTERM (or `stop_event` is set), then stop cleanly.
 
@@ -308,6 +350,7 @@ def listen(
         grace=grace,
         mapping=mapping,
         bundle_options=bundle_options,
+        insecure_no_secret=insecure_no_secret,
     )
     stop = stop_event or threading.Event()
 

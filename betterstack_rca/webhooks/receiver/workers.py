@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from betterstack_rca.errors import BetterStackError
+from betterstack_rca._scrub import scrub
+from betterstack_rca.errors import BetterStackError, NotFoundError
 from betterstack_rca.webhooks.receiver.files import write_bundle, write_error
 from betterstack_rca.webhooks.receiver.jobs import JobBoard
 
@@ -60,14 +61,24 @@ class Workers:
         started = time.monotonic()
         rendered: tuple[str, str] | None = None
         error: str | None = None
+        unknown = False
         try:
+            # The incident is fetched first and alone: an id the API does not know costs
+            # one request, writes nothing and leaves no folder behind.
             bundle = self._client.bundle(incident_id, **self._bundle_options)
             rendered = (bundle.to_json(), bundle.to_markdown())
+        except NotFoundError:
+            unknown = True
         except BetterStackError as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            error = scrub(f"{type(exc).__name__}: {exc}")
         except Exception as exc:
-            self._log.exception("incident %s: unexpected error while collecting", incident_id)
-            error = f"unexpected {type(exc).__name__}: {exc}"
+            self._log.error(
+                "incident %s: unexpected error while collecting: %s",
+                incident_id,
+                scrub(f"{type(exc).__name__}: {exc}"),
+            )
+            self._log.debug("incident %s: traceback", incident_id, exc_info=True)
+            error = scrub(f"unexpected {type(exc).__name__}: {exc}")
         with board.changed:
             if board.abandoned:
                 board.count(discarded=1)
@@ -76,7 +87,13 @@ class Workers:
             job.state = "writing"
         seconds = time.monotonic() - started
         try:
-            if rendered is not None:
+            if unknown:
+                self._log.warning(
+                    "incident %s (%s): the API does not know this incident; not collected",
+                    incident_id,
+                    action,
+                )
+            elif rendered is not None:
                 folder = write_bundle(self._out_dir, incident_id, *rendered)
                 self._log.info(
                     "incident %s (%s): bundle written to %s in %.2f s",
@@ -96,7 +113,9 @@ class Workers:
             self._log.error("incident %s: could not write files: %s", incident_id, exc)
         finally:
             with board.changed:
-                if error is None:
+                if unknown:
+                    board.count(unknown=1)
+                elif error is None:
                     board.count(succeeded=1)
                 else:
                     board.count(failed=1)
@@ -104,7 +123,7 @@ class Workers:
                     job.state = "queued"
                     board.queue.put(incident_id)
                 else:
-                    board.jobs.pop(incident_id, None)
+                    board.drop(incident_id, finished=True)
                 board.changed.notify_all()
 
     def record_error(self, incident_id: str, action: str, message: str) -> None:
