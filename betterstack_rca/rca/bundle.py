@@ -263,6 +263,8 @@ class Stats(_Model):
     depth: int = 0
     """Longest chain of requests that had to wait for each other."""
     max_in_flight: int = 0
+    cache_hits: int = 0
+    """Reads the client's cache answered, or that waited for the same request in flight."""
 
 
 class Window(_Model):
