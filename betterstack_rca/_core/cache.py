@@ -152,6 +152,8 @@ class ResponseCache:
         self._flights: dict[tuple[str, ...], concurrent.futures.Future[RawResponse]] = {}
         self._assembling: OrderedDict[tuple[str, ...], dict[int, tuple[Any, bool]]] = OrderedDict()
         self._settled: OrderedDict[str, None] = OrderedDict()
+        self._covers: dict[str, dict[tuple[str, ...], None]] = {}
+        """The keys of the complete listings of each path (in `_entries` too)."""
         self.hits = 0
         self.coalesced = 0
         self.stores = 0
@@ -170,6 +172,7 @@ class ResponseCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._covers.clear()
             self._assembling.clear()
             self._bytes = 0
 
@@ -320,8 +323,9 @@ class ResponseCache:
     ) -> RawResponse | None:
         wanted = {k: v for k, v in params.items() if k not in _PAGING}
         lo_name, hi_name = listing.days or ("", "")
-        for key, cover in list(self._entries.items()):
-            if not isinstance(cover, _Cover) or cover.path != url.path:
+        for key in list(self._covers.get(url.path, ())):
+            cover = self._entries.get(key)
+            if not isinstance(cover, _Cover):
                 continue
             if not self._fresh(cover.entry, reaches):
                 self._drop(key)
@@ -473,6 +477,8 @@ class ResponseCache:
         self._drop(key)
         self._entries[key] = value
         self._bytes += size
+        if isinstance(value, _Cover):
+            self._covers.setdefault(value.path, {})[key] = None
         self.stores += 1
         while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
             old, _ = next(iter(self._entries.items()))
@@ -483,3 +489,5 @@ class ResponseCache:
         value = self._entries.pop(key, None)
         if value is not None:
             self._bytes -= (value.entry if isinstance(value, _Cover) else value).size
+        if isinstance(value, _Cover):
+            self._covers.get(value.path, {}).pop(key, None)

@@ -63,7 +63,8 @@ def list_incidents(
     """The incidents that started in [since, until), oldest first (`limit`: the newest N).
 
     With the client's cache on, one listing covers the window and every bundle's look-back
-    and history, so that the bundles' own listings are answered from it.
+    and history, and one lists the account's metadata, so that the bundles' own listings
+    are answered from them.
     """
     from betterstack_rca.rca import BundleOptions
 
@@ -71,6 +72,8 @@ def list_incidents(
     if bs.cache is not None:
         opts = BundleOptions.build(**(options or {}))
         lo = since - opts.history - opts.window_before
+        if "metadata" in opts.sources:
+            bs.metadata.list().to_list()  # every bundle's two metadata listings answer from it
     listing = bs.incidents.list(from_=lo.date(), to=until.date(), monitor_id=monitor)
     found = [
         i for i in listing.to_list() if i.started_at is not None and since <= i.started_at < until
