@@ -75,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     ref = datetime.fromisoformat(args.reference_time).astimezone(timezone.utc)
     sandbox = Sandbox(seed=args.seed, reference_time=ref)
     since, until = ref - timedelta(days=args.days), ref
-    print(f"{args.days:g}-day sandbox report (seed {args.seed}, now {ref:%Y-%m-%d %H:%M} UTC), "
-          f"max_rps={args.rps:g}")
+    print(
+        f"{args.days:g}-day sandbox report (seed {args.seed}, now {ref:%Y-%m-%d %H:%M} UTC), "
+        f"max_rps={args.rps:g}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         plain, plain_wall = collect(
             sandbox, since, until, Path(tmp) / "plain", cache_ttl=0, max_rps=args.rps
@@ -86,23 +88,33 @@ def main(argv: list[str] | None = None) -> int:
     same = a == b
     differ = sorted(k for k in a if a.get(k) != b.get(k))
     bundles = len(plain.rows)
-    print(f"bundles: {bundles} ({len(plain.failed)} failed without cache, "
-          f"{len(cached.failed)} with)")
+    print(
+        f"bundles: {bundles} ({len(plain.failed)} failed without cache, {len(cached.failed)} with)"
+    )
     print(f"{'':14}{'requests':>10}{'cache hits':>12}{'wall s':>10}{'req/bundle':>12}")
-    for label, rep, wall in (("independent", plain, plain_wall), ("with cache", cached, cached_wall)):
-        print(f"{label:14}{rep.requests:>10}{rep.cache_hits:>12}{wall:>10.1f}"
-              f"{rep.requests / max(1, bundles):>12.1f}")
+    runs = (("independent", plain, plain_wall), ("with cache", cached, cached_wall))
+    for label, rep, wall in runs:
+        print(
+            f"{label:14}{rep.requests:>10}{rep.cache_hits:>12}{wall:>10.1f}"
+            f"{rep.requests / max(1, bundles):>12.1f}"
+        )
     share = cached.requests / max(1, plain.requests)
-    print(f"requests with the cache: {share:.0%} of independent (target <= 30%); "
-          f"wall time {cached_wall / max(plain_wall, 1e-9):.0%}")
-    print(f"identical findings, diagnosis and checks in every bundle: {same}"
-          + (f" (differ: {', '.join(differ[:10])})" if differ else ""))
+    print(
+        f"requests with the cache: {share:.0%} of independent (target <= 30%); "
+        f"wall time {cached_wall / max(plain_wall, 1e-9):.0%}"
+    )
+    print(
+        f"identical findings, diagnosis and checks in every bundle: {same}"
+        + (f" (differ: {', '.join(differ[:10])})" if differ else "")
+    )
     if not args.no_memory:
         small = retained_per_bundle(sandbox, since, until, max(1, bundles // 4))
         full = retained_per_bundle(sandbox, since, until, bundles)
-        print(f"memory held after the run, per bundle (cache emptied): "
-              f"{small / 1024:.1f} KiB at {max(1, bundles // 4)} bundles, "
-              f"{full / 1024:.1f} KiB at {bundles}")
+        print(
+            f"memory held after the run, per bundle (cache emptied): "
+            f"{small / 1024:.1f} KiB at {max(1, bundles // 4)} bundles, "
+            f"{full / 1024:.1f} KiB at {bundles}"
+        )
     return 0 if same else 1
 
 
