@@ -7,7 +7,7 @@ same arguments, configuration, request rules, resources and collector; only the 
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -73,6 +73,7 @@ def _event_incident_id(event: WebhookEvent) -> str:
 #: and tests down. Pass max_rps= to pace it like the real API (benchmarks do).
 SANDBOX_MAX_RPS = 1000.0
 
+_T = TypeVar("_T")
 _Transport = TypeVar("_Transport", httpx.BaseTransport, httpx.AsyncBaseTransport)
 _Client = TypeVar("_Client", bound="_BaseClient[Any, Any]")
 
@@ -267,6 +268,13 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
         from betterstack_rca.rca.options import BundleOptions
 
         opts = BundleOptions.build(**self._sandbox_clock(options))
+        return self._concurrently(lambda api: collect(api, incident_id, opts))
+
+    def _concurrently(
+        self, work: Callable[[ResourceSet[AsyncExecutor]], Coroutine[Any, Any, _T]]
+    ) -> _T:
+        """Run `work` over async resources whose requests run in threads of this client
+        (its transport, pacing, cache and counters): how `bundle()` is concurrent."""
         pool = concurrent.futures.ThreadPoolExecutor(
             self._config.max_concurrency, thread_name_prefix="betterstack-rca"
         )
@@ -276,7 +284,7 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
             AsyncExecutor(threaded.get, self._config.team_name, self._config.max_concurrency)
         )
         try:
-            return run_sync(collect(api, incident_id, opts))
+            return run_sync(work(api))
         finally:
             threaded.cancelled.set()  # requests still queued or retrying give up now
             pool.shutdown(wait=False, cancel_futures=True)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["Progress", "list_incidents", "run_report"]
 
 ROW_FILE = "row.json"
+log = logging.getLogger("betterstack_rca")
 
 
 @dataclass(frozen=True)
@@ -62,26 +65,69 @@ def list_incidents(
 ) -> list[Incident]:
     """The incidents that started in [since, until), oldest first (`limit`: the newest N).
 
-    With the client's cache on, one listing covers the window and every bundle's look-back
-    and history, and one lists the account's metadata, so that the bundles' own listings
-    are answered from them.
+    With the client's cache on, and when it pays (the bundles outnumber the pages it
+    takes), the client then lists once every incident the bundles look at (the window plus
+    each bundle's look-back and history) and the account's metadata, so that the bundles'
+    own listings are answered from those. That is an optimisation only: if it fails, each
+    bundle lists for itself.
     """
+    pager = bs.incidents.list(from_=since.date(), to=until.date(), monitor_id=monitor)
+    found: list[Incident] = []
+    for incident in pager:  # newest first: a limit stops the paging
+        if incident.started_at is not None and since <= incident.started_at < until:
+            found.append(incident)
+            if limit is not None and len(found) >= limit:
+                break
+    page = pager.last_page
+    pages = (page.total_pages or page.number or 1) if page is not None else 1
+    if bs.cache is not None and found:
+        _warm(
+            bs,
+            since=since,
+            until=until,
+            monitor=monitor,
+            options=options or {},
+            pages=pages,
+            bundles=len(found),
+        )
+    return sorted(found, key=lambda i: i.started_at or since)
+
+
+def _warm(
+    bs: BetterStack,
+    *,
+    since: datetime,
+    until: datetime,
+    monitor: str | None,
+    options: dict[str, Any],
+    pages: int,
+    bundles: int,
+) -> None:
+    import asyncio
+
     from betterstack_rca.rca import BundleOptions
 
-    lo = since
-    if bs.cache is not None:
-        opts = BundleOptions.build(**(options or {}))
-        lo = since - opts.history - opts.window_before
+    opts = BundleOptions.build(**options)
+    lo = since - opts.history - opts.window_before
+    days = (until.date() - since.date()).days + 1
+    span = (until.date() - lo.date()).days + 1
+    pages = math.ceil(pages * span / days) + 1
+    if pages > 2 * bundles:  # each bundle lists twice (related, history): not worth it
+        log.debug("no shared listing: about %d pages for %d bundles", pages, bundles)
+        return
+
+    async def fetch(api: Any) -> None:
+        jobs = [api.incidents.list(from_=lo.date(), to=until.date(), monitor_id=monitor)]
         if "metadata" in opts.sources:
-            bs.metadata.list().to_list()  # every bundle's two metadata listings answer from it
-    listing = bs.incidents.list(from_=lo.date(), to=until.date(), monitor_id=monitor)
-    found = [
-        i for i in listing.to_list() if i.started_at is not None and since <= i.started_at < until
-    ]
-    found.sort(key=lambda i: i.started_at or since, reverse=True)
-    if limit is not None:
-        found = found[:limit]
-    return found[::-1]
+            jobs.append(api.metadata.list())
+        done = await asyncio.gather(*(job.to_list() for job in jobs), return_exceptions=True)
+        for result in done:
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result
+            if isinstance(result, Exception):
+                log.debug("the shared listing failed (%s): each bundle lists", result)
+
+    bs._concurrently(fetch)
 
 
 def fingerprint(options: dict[str, Any], outputs: dict[str, Any], incident: Incident) -> str:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,17 @@ import pytest
 from betterstack_rca import BetterStack, cli
 from betterstack_rca.rca import IncidentBundle
 
+from .conftest import REFERENCE_TIME
+
 Capture = pytest.CaptureFixture[str]
+REAL_BUNDLE = BetterStack.bundle
 
 
 def counting_bundles(monkeypatch: pytest.MonkeyPatch, stop_at: int | None = None) -> list[str]:
     """Record every bundle collected; with `stop_at`, Ctrl-C at that call."""
     done: list[str] = []
     calls = [0]
-    real = BetterStack.bundle
+    real = REAL_BUNDLE
 
     def bundle(self: BetterStack, incident_id: str, **options: Any) -> IncidentBundle:
         calls[0] += 1
@@ -40,7 +44,12 @@ def counting_bundles(monkeypatch: pytest.MonkeyPatch, stop_at: int | None = None
 
 
 def report(out: Path, *extra: str) -> int:
-    return cli.main(["--sandbox", "report", "--since", "3h", "--out", str(out), *extra])
+    """A report over a pinned window (the session's sandbox "now" and 3 h before it): the
+    same incidents on every run, however long the suite takes."""
+    until = REFERENCE_TIME.isoformat()
+    since = (REFERENCE_TIME - timedelta(hours=3)).isoformat()
+    argv = ["--sandbox", "report", "--since", since, "--until", until, "--out", str(out)]
+    return cli.main([*argv, *extra])
 
 
 def test_an_interrupted_report_writes_its_index_and_a_rerun_resumes(
@@ -58,7 +67,6 @@ def test_an_interrupted_report_writes_its_index_and_a_rerun_resumes(
     total = data["total"]
     assert total > 3
 
-    monkeypatch.undo()
     second = counting_bundles(monkeypatch)
     assert report(tmp_path) == 0
     _, err = capsys.readouterr()
@@ -70,7 +78,6 @@ def test_an_interrupted_report_writes_its_index_and_a_rerun_resumes(
     assert data["interrupted"] is None
     assert len(data["rows"]) == total
 
-    monkeypatch.undo()
     third = counting_bundles(monkeypatch)
     assert report(tmp_path, "--refresh") == 0
     assert sorted(third) == sorted(first + second)
@@ -87,7 +94,6 @@ def test_a_changed_option_or_incident_state_rebuilds_the_bundle(
     again = counting_bundles(monkeypatch)
     assert report(tmp_path) == 0
     assert again == [some]
-    monkeypatch.undo()
     other = counting_bundles(monkeypatch)
     assert report(tmp_path, "--history", "3d") == 0  # other options: every bundle again
     assert len(other) == len(list(tmp_path.glob("*/row.json")))
@@ -187,13 +193,31 @@ def test_account_text_in_the_html_is_escaped(tmp_path: Path) -> None:
 
 
 def test_the_report_shares_one_cache_across_its_bundles(capsys: Capture, tmp_path: Path) -> None:
-    assert report(tmp_path) == 0
+    argv = ["--sandbox", "report", "--since", "1d", "--until", REFERENCE_TIME.isoformat()]
+    assert cli.main([*argv, "--out", str(tmp_path)]) == 0
     _, err = capsys.readouterr()
     data = json.loads((tmp_path / "index.json").read_text())
-    assert data["cache_hits"] > data["requests"]
     assert f"{data['requests']} request(s), {data['cache_hits']} cache hit(s)" in err
-    rows = data["rows"]
-    assert sum(r["cache_hits"] for r in rows) > 0
+    assert data["cache_hits"] > data["requests"]
+    assert sum(r["cache_hits"] for r in data["rows"]) > 0
+
+
+def test_with_the_cache_a_report_costs_a_fraction_with_the_same_findings(tmp_path: Path) -> None:
+    from betterstack_rca.report.run import run_report
+
+    since, until = REFERENCE_TIME - timedelta(days=1), REFERENCE_TIME
+    plain = BetterStack.sandbox(reference_time=REFERENCE_TIME, max_rps=1e6, cache_ttl=0)
+    shared = BetterStack.sandbox(sandbox=plain.sandbox_account, max_rps=1e6)
+    a = run_report(plain, since, until, out=tmp_path / "a")
+    b = run_report(shared, since, until, out=tmp_path / "b")
+    assert len(a.rows) == len(b.rows) > 5
+    assert b.requests <= 0.5 * a.requests
+    assert a.cache_hits == 0
+    for row in a.rows:
+        one = json.loads((tmp_path / "a" / row.incident_id / "bundle.json").read_text())
+        two = json.loads((tmp_path / "b" / row.incident_id / "bundle.json").read_text())
+        for key in ("findings", "diagnosis", "checks", "related_incidents", "history"):
+            assert one[key] == two[key], (row.incident_id, key)
 
 
 def test_sigint_leaves_an_index_saying_where_it_stopped(tmp_path: Path) -> None:
