@@ -13,9 +13,7 @@ import contextlib
 import contextvars
 import functools
 import logging
-import os
 import random
-import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -26,6 +24,7 @@ import httpx
 import tenacity
 
 from betterstack_rca._core import http
+from betterstack_rca._core.cache import How, ResponseCache
 from betterstack_rca._core.limits import DEFAULT_MAX_RESPONSE_BYTES, aread_body, read_body
 from betterstack_rca._core.pacing import TokenBucket, slot_waits
 from betterstack_rca._core.retry import RetryPolicy
@@ -59,6 +58,10 @@ class RequestStats:
     """Requests that finally failed (after their retries)."""
     max_in_flight: int = 0
     """Most requests in flight at once."""
+    cache_hits: int = 0
+    """Reads answered by the client's cache (no request sent)."""
+    coalesced: int = 0
+    """Reads that waited for the same request already in flight (no request sent)."""
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -147,6 +150,7 @@ class _SenderCore(RetryPolicy):
         retry_after_margin: float = 0.05,
         rng: random.Random | None = None,
         wall_clock: Callable[[], float] = time.time,
+        cache: ResponseCache | None = None,
     ) -> None:
         super().__init__(
             max_retries=max_retries,
@@ -165,6 +169,8 @@ class _SenderCore(RetryPolicy):
         """Total seconds one attempt may take from sending to the last byte of the body
         (httpx's own timeout applies to each read, so a trickling body would never end)."""
         self._wall_clock = wall_clock
+        self.cache = cache
+        """The client's read cache (None: off); shared by every bundle of the client."""
         self.stats = RequestStats()
         self._in_flight = 0
         self._count_lock = threading.Lock()
@@ -188,6 +194,13 @@ class _SenderCore(RetryPolicy):
 
     def on_retry(self) -> None:
         self._count("retries")
+
+    def served(self, how: How) -> None:
+        """Count a read the cache answered (``hit``) or coalesced (``coalesced``)."""
+        if how == "hit":
+            self._count("cache_hits")
+        elif how == "coalesced":
+            self._count("coalesced")
 
     def _count(self, name: str, amount: int = 1) -> None:
         with self._count_lock:
@@ -264,10 +277,22 @@ class SyncSender(_SenderCore):
         params: Params | None = None,
         *,
         cancel: threading.Event | None = None,
+        cached: bool = True,
     ) -> http.RawResponse:
-        """GET with pacing and retries. `cancel`, once set, ends waiting and retrying at once
-        (a bundle whose deadline passed stops its background requests this way)."""
-        request = self.build(self._client.build_request, self.url_for(target, params))
+        """GET with pacing and retries, through the cache (unless `cached` is False).
+        `cancel`, once set, ends waiting and retrying at once (a bundle whose deadline
+        passed stops its background requests this way)."""
+        url = self.url_for(target, params)
+        if self.cache is None or not cached:
+            return self._send(url, cancel)
+        response, how = self.cache.get_sync(
+            url, lambda: self._send(url, cancel), cancel.is_set if cancel else lambda: False
+        )
+        self.served(how)
+        return response
+
+    def _send(self, url: httpx.URL, cancel: threading.Event | None) -> http.RawResponse:
+        request = self.build(self._client.build_request, url)
         sleep = self._sleep if cancel is None else _interruptible(self._sleep, cancel)
         stop = self.stop()
         if cancel is not None:
@@ -334,8 +359,19 @@ class AsyncSender(_SenderCore):
         self._slots: asyncio.Semaphore | None = None
         self._sleep = sleep
 
-    async def get(self, target: str, params: Params | None = None) -> http.RawResponse:
-        request = self.build(self._client.build_request, self.url_for(target, params))
+    async def get(
+        self, target: str, params: Params | None = None, *, cached: bool = True
+    ) -> http.RawResponse:
+        """GET with pacing and retries, through the cache (unless `cached` is False)."""
+        url = self.url_for(target, params)
+        if self.cache is None or not cached:
+            return await self._send(url)
+        response, how = await self.cache.get_async(url, lambda: self._send(url))
+        self.served(how)
+        return response
+
+    async def _send(self, url: httpx.URL) -> http.RawResponse:
+        request = self.build(self._client.build_request, url)
         retrying = tenacity.AsyncRetrying(**self.retrying_options(self._sleep))
         try:
             return await retrying(self._attempt, request)
@@ -402,81 +438,3 @@ class ThreadedSender:
 
     def url_for(self, target: str, params: Params | None) -> httpx.URL:
         return self._sender.url_for(target, params)
-
-
-class _ReadOnlyTransport(httpx.BaseTransport):
-    """Wraps the real transport: a non-GET request raises before anything is written."""
-
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self._inner = inner
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        http.ensure_read_only(request.method, request.url.path)
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class _AsyncReadOnlyTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        http.ensure_read_only(request.method, request.url.path)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-_ssl_lock = threading.Lock()
-_ssl_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
-
-
-def shared_ssl_context() -> ssl.SSLContext:
-    """The verifying SSL context every default transport of this process uses.
-
-    Building one loads the CA bundle (25-47 ms), which httpx does for each new transport;
-    a context is safe to share between connections and threads. It is the one httpx would
-    build (certifi's bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR` when set), one per value of
-    those variables. A caller's own `transport=` keeps its own TLS settings untouched.
-    """
-    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
-    with _ssl_lock:
-        context = _ssl_contexts.get(key)
-        if context is None:
-            context = _ssl_contexts[key] = httpx.create_ssl_context()
-        return context
-
-
-@functools.cache
-def closed_ssl_context() -> ssl.SSLContext:
-    """For a client whose base URL is plain http (the sandbox, a local proxy): it never
-    speaks TLS (links to another scheme are refused, redirects are not followed), so its
-    transport gets a context that verifies against no CA at all, and would fail any TLS
-    handshake, instead of loading the CA bundle for nothing (as urllib3 loads it only for
-    an https connection)."""
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifying (hostname and chain), no CA
-
-
-def _context(tls: bool) -> ssl.SSLContext:
-    return shared_ssl_context() if tls else closed_ssl_context()
-
-
-def read_only_transport(
-    inner: httpx.BaseTransport | None, *, tls: bool = True
-) -> httpx.BaseTransport:
-    """The client's transport: `inner` (the caller's, as given) or httpx's default one with
-    the process's SSL context (`tls=False`: a plain-http base URL, see `closed_ssl_context`)."""
-    if inner is None:
-        inner = httpx.HTTPTransport(verify=_context(tls))
-    return _ReadOnlyTransport(inner)
-
-
-def async_read_only_transport(
-    inner: httpx.AsyncBaseTransport | None, *, tls: bool = True
-) -> httpx.AsyncBaseTransport:
-    if inner is None:
-        inner = httpx.AsyncHTTPTransport(verify=_context(tls))
-    return _AsyncReadOnlyTransport(inner)
