@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import tenacity
 
+from betterstack_rca._core import deadline as budgets
 from betterstack_rca._core import http
 from betterstack_rca._core.cache import How, ResponseCache
 from betterstack_rca._core.limits import DEFAULT_MAX_RESPONSE_BYTES, aread_body, read_body
@@ -325,20 +326,26 @@ class SyncSender(_SenderCore):
                 )
             self.enter()
             deadline = time.monotonic() + self.timeout
-            try:
-                response = self._client.send(request, stream=True)
+            # every socket operation, headers included, ends by the deadline (`backend.py`)
+            with budgets.within(deadline) as budget:
                 try:
-                    content = read_body(
-                        response, self.max_response_bytes, deadline=deadline, cancel=cancel
-                    )
+                    response = self._client.send(request, stream=True)
+                    try:
+                        content = read_body(
+                            response, self.max_response_bytes, deadline=deadline, cancel=cancel
+                        )
+                    finally:
+                        response.close()
+                except ReadOnlyError:
+                    raise
+                except httpx.TimeoutException as exc:
+                    if budget.spent:  # the total timeout, as the async sender says it
+                        raise self.timed_out(request.url.path) from None
+                    raise _classify_transport_error(exc, "GET", request.url) from None
+                except httpx.HTTPError as exc:
+                    raise _classify_transport_error(exc, "GET", request.url) from None
                 finally:
-                    response.close()
-            except ReadOnlyError:
-                raise
-            except httpx.HTTPError as exc:
-                raise _classify_transport_error(exc, "GET", request.url) from None
-            finally:
-                self.leave()
+                    self.leave()
         return self.finish(response, content)
 
 

@@ -80,9 +80,13 @@ def read_only_transport(
     inner: httpx.BaseTransport | None, *, tls: bool = True
 ) -> httpx.BaseTransport:
     """The client's transport: `inner` (the caller's, as given) or httpx's default one with
-    the process's SSL context (`tls=False`: a plain-http base URL, see `closed_ssl_context`)."""
+    the process's SSL context (`tls=False`: a plain-http base URL, see `closed_ssl_context`),
+    on a network backend that keeps every phase of an attempt within its total timeout
+    (`backend.py`; the async client's `wait_for` does that for it)."""
     if inner is None:
-        inner = httpx.HTTPTransport(verify=_context(tls))
+        from betterstack_rca._core.backend import deadline_transport  # loads httpcore
+
+        inner = deadline_transport(_context(tls))
     return _ReadOnlyTransport(inner)
 
 
