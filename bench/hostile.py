@@ -10,6 +10,11 @@ run by this script:
 - ``trickle``: a 200 whose body arrives one byte every 0.5 s, for up to ``--trickle-for``
   seconds. ``client`` is ``get_json`` with ``timeout=2, max_retries=0``; ``httpx`` is
   ``httpx.Client(timeout=2)`` reading the stream, what the client did before.
+- ``headers``: the same trickle one step earlier: the status line, then one header byte
+  every 0.5 s (the headers never end). ``client`` (sync) and ``async``
+  (``AsyncBetterStack.get_json``) with ``timeout=2, max_retries=0``, and plain ``httpx``.
+- ``interim``: ``100 Continue`` after ``100 Continue``, as fast as they are read, for up to
+  ``--trickle-for`` seconds: no read ever waits, so only a total deadline ends it.
 - ``title``: the linear ``<title>`` search on a 480 KB error page of unclosed tags, and the
   old lazy regex on the same page (in-process, no server).
 - ``redaction``: redacting 250 monitors with 80 secret header values each (20,000 secrets)
@@ -21,6 +26,7 @@ Usage: python bench/hostile.py [--bomb-mib 1024] [--trickle-for 40]
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gzip
 import http.server
 import io
@@ -55,7 +61,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def _endless(self, first: bytes, each: bytes, every: float) -> None:
+        """Raw bytes, never a complete answer: `first`, then `each` every `every` seconds."""
+        end = time.monotonic() + self.trickle_for
+        try:
+            self.wfile.write(first)
+            self.wfile.flush()
+            while time.monotonic() < end:
+                time.sleep(every)
+                self.wfile.write(each)
+                self.wfile.flush()
+        except OSError:
+            return
+        self.close_connection = True
+
     def do_GET(self) -> None:
+        if self.path.startswith("/headers"):
+            self._endless(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-a: ", b"a", 0.5)
+            return
+        if self.path.startswith("/interim"):
+            self._endless(b"", b"HTTP/1.1 100 Continue\r\n\r\n" * 20, 0.001)
+            return
         if self.path.startswith("/bomb"):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -86,13 +112,15 @@ def child(case: str, mode: str, url: str) -> int:
 
     started = time.perf_counter()
     outcome = "ok"
+    options: dict[str, Any] = {"max_retries": 0, "max_rps": 1000.0}
+    if case != "bomb":
+        options["timeout"] = 2.0
     try:
         if mode == "client":
-            options: dict[str, Any] = {"max_retries": 0, "max_rps": 1000.0}
-            if case == "trickle":
-                options["timeout"] = 2.0
             with BetterStack("bench-token-0123456789", base_url=url, **options) as bs:
                 bs.get_json(f"/{case}")
+        elif mode == "async":
+            asyncio.run(async_get(url, case, options))
         else:
             size = 0
             with httpx.Client(timeout=2.0) as http, http.stream("GET", f"{url}/{case}") as r:
@@ -106,6 +134,13 @@ def child(case: str, mode: str, url: str) -> int:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"wall": wall, "peak_mib": peak_mib, "outcome": outcome}))
     return 0
+
+
+async def async_get(url: str, case: str, options: dict[str, Any]) -> None:
+    from betterstack_rca import AsyncBetterStack
+
+    async with AsyncBetterStack("bench-token-0123456789", base_url=url, **options) as bs:
+        await bs.get_json(f"/{case}")
 
 
 def run_child(case: str, mode: str, url: str, timeout: float) -> dict[str, Any]:
@@ -186,6 +221,14 @@ def main() -> int:
     print(f"trickle: 1 byte / 0.5 s for {args.trickle_for:g} s, timeout=2")
     for mode in ("client", "httpx"):
         r = run_child("trickle", mode, url, timeout=args.trickle_for + 30)
+        print(f"  {mode:6} wall {r['wall']:6.2f} s  {r['outcome']}")
+    print(f"headers: 1 header byte / 0.5 s for {args.trickle_for:g} s, timeout=2")
+    for mode in ("client", "async", "httpx"):
+        r = run_child("headers", mode, url, timeout=args.trickle_for + 30)
+        print(f"  {mode:6} wall {r['wall']:6.2f} s  {r['outcome']}")
+    print(f"interim: 100 Continue without end for {args.trickle_for:g} s, timeout=2")
+    for mode in ("client", "async", "httpx"):
+        r = run_child("interim", mode, url, timeout=args.trickle_for + 30)
         print(f"  {mode:6} wall {r['wall']:6.2f} s  {r['outcome']}")
     t = title_case()
     print(
