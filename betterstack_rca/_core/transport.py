@@ -167,8 +167,9 @@ class _SenderCore(RetryPolicy):
         self.bucket = bucket
         self.max_response_bytes = max_response_bytes
         self.timeout = timeout
-        """Total seconds one attempt may take from sending to the last byte of the body
-        (httpx's own timeout applies to each read, so a trickling body would never end)."""
+        """Total seconds one attempt may take from connecting to the last byte of the body
+        (httpx's own timeout applies to each read, so trickled headers or a trickling body
+        would never end: `wait_for` bounds an async attempt, `deadline.within` a sync one)."""
         self._wall_clock = wall_clock
         self.cache = cache
         """The client's read cache (None: off); shared by every bundle of the client."""
