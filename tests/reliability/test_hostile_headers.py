@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -243,3 +244,24 @@ def test_each_operation_gets_the_smaller_of_its_timeout_and_the_time_left() -> N
     assert inner.timeouts == []  # not one of them touched the socket
     assert budget.spent
     assert deadline.current() is None
+
+
+def test_a_sync_bundle_stuck_on_trickled_headers_ends_and_so_do_its_threads() -> None:
+    # the bundle stops waiting at its deadline; its request thread, blocked in the headers,
+    # used to stay for as long as the server trickled, holding a concurrency slot
+    def pool_threads() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name.startswith("betterstack-rca")}
+
+    before = pool_threads()
+    with RawServer("header-trickle", every=EVERY) as server:
+        client = BetterStack(TOKEN, base_url=server.url, timeout=TIMEOUT, max_retries=0)
+        try:
+            _, error = run_bounded(lambda: client.bundle("1", deadline=0.2), timeout=10 * TIMEOUT)
+            assert isinstance(error, APITimeoutError), repr(error)
+            for _ in range(200):  # a bounded wait for the abandoned thread, no timing asserted
+                if not (pool_threads() - before) and server.connections:
+                    break
+                time.sleep(0.05)
+            assert not (pool_threads() - before)
+        finally:
+            client.close()
