@@ -5,7 +5,8 @@ Every section opens with where it comes from: *From the data* (the bundle's figu
 diagnosis and findings, each citing the timeline events it rests on, ``[e3]``) or *Needs a
 human* (lessons, action items: placeholders). A team's own layout is a `string.Template`
 text with the named fields of `FIELDS` (``$summary``, ``$impact``...); each field holds one
-section's body, its source line included. Account text goes through `rca.text.inline`.
+section's body, its source line included. Account text goes through `rca.text.inline`,
+cut to `TEXT_LIMIT` characters.
 """
 
 from __future__ import annotations
@@ -99,6 +100,13 @@ KEY_KINDS = frozenset(
     }
 )
 MAX_MOMENTS = 20
+#: Account text is cut to this in a line of the draft (a 100 KB cause stays a cause).
+TEXT_LIMIT = 300
+
+
+def _q(value: object, limit: int = TEXT_LIMIT) -> str:
+    """Account text inside a line of the draft: `rca.text.inline`, cut to `limit`."""
+    return inline(value, limit)
 
 
 def _at(event: Event) -> str:
@@ -106,7 +114,7 @@ def _at(event: Event) -> str:
 
 
 def _cite(ids: Sequence[str]) -> str:
-    return f" [{', '.join(inline(i) for i in ids)}]" if ids else " [no event: see the figures]"
+    return f" [{', '.join(_q(i) for i in ids)}]" if ids else " [no event: see the figures]"
 
 
 def _lines(source: str, items: Sequence[str]) -> str:
@@ -116,29 +124,29 @@ def _lines(source: str, items: Sequence[str]) -> str:
 def title(b: IncidentBundle) -> str:
     inc = b.incident
     when = f" on {inc.started_at:%Y-%m-%d}" if inc.started_at else ""
-    return f"Postmortem: {inline(inc.name) or 'incident ' + inline(inc.id)}{when}"
+    return f"Postmortem: {_q(inc.name) or 'incident ' + _q(inc.id)}{when}"
 
 
 def summary(b: IncidentBundle) -> str:
     inc, d = b.incident, b.diagnosis
     lasted = metric(b.metrics.time_to_resolve) if inc.resolved_at else "still open"
     items = [
-        f"- Incident {inline(inc.id)} ({inline(inc.cause) or 'no cause given'}) started "
+        f"- Incident {_q(inc.id)} ({_q(inc.cause) or 'no cause given'}) started "
         f"{inc.started_at:%Y-%m-%d %H:%M} UTC; resolved after {lasted}."
         if inc.started_at
-        else f"- Incident {inline(inc.id)}: {inline(inc.cause) or 'no cause given'}."
+        else f"- Incident {_q(inc.id)}: {_q(inc.cause) or 'no cause given'}."
     ]
     if d.trigger is not None:
         items.append(
-            f"- Probable trigger: {inline(d.trigger.summary)} ({d.trigger.level})"
+            f"- Probable trigger: {_q(d.trigger.summary)} ({d.trigger.level})"
             + _cite(d.trigger.evidence)
         )
     if d.first_failure is not None:
         items.append(
-            f"- First failure: {inline(d.first_failure.summary)}" + _cite(d.first_failure.evidence)
+            f"- First failure: {_q(d.first_failure.summary)}" + _cite(d.first_failure.evidence)
         )
     if d.impact is not None:
-        items.append(f"- Impact: {inline(d.impact.summary)}" + _cite(d.impact.evidence))
+        items.append(f"- Impact: {_q(d.impact.summary)}" + _cite(d.impact.evidence))
     return _lines(BOTH, items)
 
 
@@ -150,12 +158,12 @@ def impact(b: IncidentBundle) -> str:
         if b.monitor is not None
         else (b.heartbeat.name or b.heartbeat.id if b.heartbeat is not None else None)
     )
-    affected = [inline(source)] if source else []
+    affected = [_q(source)] if source else []
     if d.impact is not None:
-        affected += [inline(r.name or r.id) for r in d.impact.failed]
+        affected += [_q(r.name or r.id) for r in d.impact.failed]
     items.append(f"- Monitors affected: {', '.join(dict.fromkeys(affected)) or 'n/a'}")
     regions = (d.impact.regions if d.impact else None) or inc.regions or []
-    items.append(f"- Regions: {', '.join(inline(r) for r in regions) or 'n/a'}")
+    items.append(f"- Regions: {', '.join(_q(r) for r in regions) or 'n/a'}")
     states: dict[str, list[str]] = {}
     for ctx in b.status_pages:
         shown = {r.id: r.public_name or r.id for r in ctx.resources}
@@ -164,9 +172,9 @@ def impact(b: IncidentBundle) -> str:
             for a in marks or report.affected_resources or []:
                 name = shown.get(str(a.status_page_resource_id))
                 if name is not None and a.status is not None:
-                    seen = states.setdefault(inline(name), [])
-                    if not seen or seen[-1] != inline(a.status):
-                        seen.append(inline(a.status))
+                    seen = states.setdefault(_q(name), [])
+                    if not seen or seen[-1] != _q(a.status):
+                        seen.append(_q(a.status))
     if b.status_pages:
         told = [f"{name}: {' -> '.join(s)}" for name, s in states.items()]
         items.append(
@@ -190,7 +198,7 @@ def impact(b: IncidentBundle) -> str:
 def detection(b: IncidentBundle) -> str:
     det, inc = b.audit.detection, b.incident
     how = (
-        f"the {inline(b.monitor.monitor_type) or ''} monitor's checks".replace("  ", " ")
+        f"the {_q(b.monitor.monitor_type) or ''} monitor's checks".replace("  ", " ")
         if b.monitor is not None
         else "a missed heartbeat"
         if inc.heartbeat_id
@@ -210,7 +218,7 @@ def detection(b: IncidentBundle) -> str:
     if det.first_failure_at is not None:
         items.append(
             f"- First failing check: {det.first_failure_at:%H:%M:%S} UTC"
-            + (f" from {inline(det.first_failing_region)}" if det.first_failing_region else "")
+            + (f" from {_q(det.first_failing_region)}" if det.first_failing_region else "")
             + f"; detection lag {metric(det.lag)}"
         )
     elif det.due_at is not None:
@@ -233,9 +241,9 @@ def response(b: IncidentBundle) -> str:
         if p.name or p.email
     }
     items = [
-        f"- Acknowledged by: {inline(inc.acknowledged_by) or 'nobody'}; resolved by: "
-        f"{inline(inc.resolved_by) or ('Better Stack (recovered)' if inc.resolved_at else '-')}",
-        f"- Paged: {', '.join(sorted(inline(p) for p in people)) or 'n/a'}",
+        f"- Acknowledged by: {_q(inc.acknowledged_by) or 'nobody'}; resolved by: "
+        f"{_q(inc.resolved_by) or ('Better Stack (recovered)' if inc.resolved_at else '-')}",
+        f"- Paged: {', '.join(sorted(_q(p) for p in people)) or 'n/a'}",
         f"- MTTA: {metric(b.metrics.time_to_acknowledge)}; MTTR: "
         f"{metric(b.metrics.time_to_resolve)}",
     ]
@@ -248,7 +256,7 @@ def response(b: IncidentBundle) -> str:
                 if esc.acknowledged_at_step
                 else ""
             )
-            + (f" via {', '.join(inline(c) for c in esc.channels)}" if esc.channels else "")
+            + (f" via {', '.join(_q(c) for c in esc.channels)}" if esc.channels else "")
         )
     else:
         items.append("- Escalation: no policy (the monitor's own alert settings)")
@@ -262,7 +270,7 @@ def timeline(b: IncidentBundle) -> str:
     cited = {i for f in b.findings[:3] for i in f.evidence}
     moments += [e for e in b.timeline if e.id in cited and e not in moments]
     moments.sort(key=lambda e: e.at)
-    items = [f"- {_at(e)}: {inline(e.summary, 200)} [{e.id}]" for e in moments[:MAX_MOMENTS]]
+    items = [f"- {_at(e)}: {_q(e.summary, 200)} [{e.id}]" for e in moments[:MAX_MOMENTS]]
     if len(moments) > MAX_MOMENTS:
         items.append(f"- ... {len(moments) - MAX_MOMENTS} more key moments in the bundle")
     return _lines(DATA, items or ["- No timeline events."])
@@ -271,7 +279,7 @@ def timeline(b: IncidentBundle) -> str:
 def trigger(b: IncidentBundle) -> str:
     order = {"trigger": 0, "symptom": 1, "context": 2, "response": 3}
     items = [
-        f"- **{f.role}** ({f.level}, {f.rule}): {inline(f.summary)}" + _cite(f.evidence)
+        f"- **{f.role}** ({f.level}, {f.rule}): {_q(f.summary)}" + _cite(f.evidence)
         for f in sorted(b.findings, key=lambda f: order.get(f.role, 9))
     ]
     return _lines(DATA, items or ["- No rule found evidence for a cause: a human must say."])
@@ -279,7 +287,7 @@ def trigger(b: IncidentBundle) -> str:
 
 def ruled_out(b: IncidentBundle) -> str:
     items = [
-        f"- {inline(c.name)}: {inline(c.reason)}" + (_cite(c.evidence) if c.evidence else "")
+        f"- {_q(c.name)}: {_q(c.reason)}" + (_cite(c.evidence) if c.evidence else "")
         for c in b.checks
         if c.status == "ruled_out"
     ]
@@ -309,7 +317,7 @@ def fields(b: IncidentBundle) -> dict[str, str]:
                 "| _to fill_ | prevent / mitigate / detect | | |",
             ],
         ),
-        "incident_id": inline(b.incident.id),
+        "incident_id": _q(b.incident.id),
         "note": ACCOUNT_TEXT_NOTE,
     }
 
