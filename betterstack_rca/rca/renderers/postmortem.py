@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from betterstack_rca.rca.bundle import Event, IncidentBundle
 from betterstack_rca.rca.render import metric
+from betterstack_rca.rca.renderers.plot import timeout_ceiling
 from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline
 
 DATA = "_From the data: check it._"
@@ -99,6 +100,12 @@ KEY_KINDS = frozenset(
         "latency_rise",
     }
 )
+#: Checks of the response (acknowledgement, escalation, status page), not of a cause.
+RESPONSE_CHECKS = frozenset(
+    {"not_acknowledged", "responder_unreachable", "escalated", "status_page"}
+)
+#: What a status page told the public, whichever report it was.
+STATUS_PAGE_KINDS = frozenset({"report_start", "status_update", "maintenance_start"})
 MAX_MOMENTS = 20
 #: Account text is cut to this in a line of the draft (a 100 KB cause stays a cause).
 TEXT_LIMIT = 300
@@ -163,7 +170,7 @@ def impact(b: IncidentBundle) -> str:
         affected += [_q(r.name or r.id) for r in d.impact.failed]
     items.append(f"- Monitors affected: {', '.join(dict.fromkeys(affected)) or 'n/a'}")
     regions = (d.impact.regions if d.impact else None) or inc.regions or []
-    items.append(f"- Regions: {', '.join(_q(r) for r in regions) or 'n/a'}")
+    items.append(f"- Regions: {', '.join(_q(r, 20).upper() for r in regions) or 'n/a'}")
     states: dict[str, list[str]] = {}
     for ctx in b.status_pages:
         shown = {r.id: r.public_name or r.id for r in ctx.resources}
@@ -185,9 +192,11 @@ def impact(b: IncidentBundle) -> str:
         items.append("- Status-page resources: no status page shows this monitor")
     sla = b.availability
     if sla is not None and sla.availability is not None:
+        first, last = b.window.start.date(), min(b.window.end, b.generated_at).date()
+        days = f"on {first}" if first == last else f"from {first} to {last}"
         items.append(
-            f"- Availability of the period ({b.window.start:%Y-%m-%d} to "
-            f"{min(b.window.end, b.generated_at):%Y-%m-%d}): {sla.availability:.3f}%"
+            f"- Availability {days} (whole days, UTC, as the API counts them): "
+            f"{sla.availability:.3f}%"
             + (f", downtime {metric(sla.total_downtime)}" if sla.total_downtime else "")
         )
     else:
@@ -197,19 +206,27 @@ def impact(b: IncidentBundle) -> str:
 
 def detection(b: IncidentBundle) -> str:
     det, inc = b.audit.detection, b.incident
+    kind = _q(b.monitor.monitor_type, 40) if b.monitor is not None else ""
     how = (
-        f"the {_q(b.monitor.monitor_type) or ''} monitor's checks".replace("  ", " ")
+        "Better Stack's checks of the monitor" + (f" (type {kind})" if kind else "")
         if b.monitor is not None
-        else "a missed heartbeat"
+        else "a missed heartbeat check-in"
         if inc.heartbeat_id
         else "Better Stack"
     )
     items = [
         f"- Detected by {how}; the incident started {inc.started_at:%Y-%m-%d %H:%M:%S} UTC."
         if inc.started_at
-        else f"- By {how}."
+        else f"- Detected by {how}."
     ]
-    if det.max_lag is not None:
+    if det.period is not None and det.grace is not None:  # a heartbeat
+        items.append(
+            f"- Expected a check-in every {metric(det.period)} with {metric(det.grace)} of "
+            f"grace: Better Stack alerts once none has come for period + grace "
+            f"({metric(det.period + det.grace)}), so a job that stops right after a check-in "
+            "is noticed that long after"
+        )
+    elif det.max_lag is not None:
         items.append(
             f"- Most a failure could go unnoticed by the settings: {metric(det.max_lag)}"
             f" (check every {metric(det.check_frequency)}, confirmation "
@@ -223,11 +240,37 @@ def detection(b: IncidentBundle) -> str:
         )
     elif det.due_at is not None:
         items.append(
-            f"- The missed check-in was due {det.due_at:%H:%M:%S} UTC (grace {metric(det.grace)})"
+            f"- The missed check-in was due {det.due_at:%Y-%m-%d %H:%M:%S} UTC; the incident "
+            f"started when the grace ran out"
+            + (
+                f"; the last check-in came by {det.last_check_in_by:%H:%M:%S} UTC"
+                if det.last_check_in_by is not None
+                else ""
+            )
         )
-    else:
-        items.append("- Detection lag: unknown (no response times within the API's 24 h)")
+    elif b.monitor is not None:
+        items.append(f"- Detection lag: {_why_no_lag(b)}")
     return _lines(DATA, items)
+
+
+def _why_no_lag(b: IncidentBundle) -> str:
+    """Why the first failing check is unknown: no samples, or none at the timeout."""
+    start = b.incident.started_at
+    regions = b.response_times.regions if b.response_times is not None else []
+    before = [
+        s
+        for r in regions or []
+        for s in r.response_times or []
+        if s.at is not None and start is not None and s.at <= start
+    ]
+    if not before:
+        return "unknown (no response times before the start: the API keeps them for 24 h)"
+    timeout = timeout_ceiling(b)
+    ceiling = f"the {timeout:g} s request timeout" if timeout else "the request timeout"
+    return (
+        f"not measurable: no check before the start reached {ceiling} in the response "
+        "times (an error answer, a 5xx or a refused connection, comes back fast)"
+    )
 
 
 def response(b: IncidentBundle) -> str:
@@ -265,8 +308,19 @@ def response(b: IncidentBundle) -> str:
     return _lines(DATA, items)
 
 
+def _key_moment(e: Event) -> bool:
+    """A state change of this incident, or what its status pages told the public (those
+    events are marked related: they belong to the page, not to the incident)."""
+    if e.source == "status_page":
+        return e.kind in STATUS_PAGE_KINDS
+    return e.kind in KEY_KINDS and not e.related
+
+
 def timeline(b: IncidentBundle) -> str:
-    moments = [e for e in b.timeline if e.kind in KEY_KINDS and not e.related]
+    moments = [e for e in b.timeline if _key_moment(e)]
+    paged = next((e for e in b.timeline if e.kind == "notification" and not e.related), None)
+    if paged is not None:  # when the first person was alerted, not every alert after it
+        moments.append(paged)
     cited = {i for f in b.findings[:3] for i in f.evidence}
     moments += [e for e in b.timeline if e.id in cited and e not in moments]
     moments.sort(key=lambda e: e.at)
@@ -286,12 +340,21 @@ def trigger(b: IncidentBundle) -> str:
 
 
 def ruled_out(b: IncidentBundle) -> str:
+    """The causes the checks set aside (the signal is there but is not the cause), those they
+    looked for and did not find, and those they could not check (for a human)."""
+    rules = [c for c in b.checks if not c.name.startswith("source:")]
+    labels = (
+        ("ruled_out", "Ruled out"),
+        ("ran", "Looked for, not found"),
+        ("skipped", "Could not check (a human should)"),
+    )
     items = [
-        f"- {_q(c.name)}: {_q(c.reason)}" + (_cite(c.evidence) if c.evidence else "")
-        for c in b.checks
-        if c.status == "ruled_out"
+        f"- {label}: {_q(c.name, 60)}: {_q(c.reason)}" + (_cite(c.evidence) if c.evidence else "")
+        for status, label in labels
+        for c in rules
+        if c.status == status and not (status == "ran" and c.name in RESPONSE_CHECKS)
     ]
-    return _lines(DATA, items or ["- Nothing was ruled out by the checks."])
+    return _lines(DATA, items or ["- The checks ruled nothing out."])
 
 
 def fields(b: IncidentBundle) -> dict[str, str]:
