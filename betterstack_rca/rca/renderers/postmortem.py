@@ -405,5 +405,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
             + ", ".join(f"${f}" for f in FIELDS)
         ) from None
     except ValueError as exc:
-        raise ValueError(f"the template is not a valid string.Template: {exc}") from None
+        raise ValueError(
+            f"the template is not a valid string.Template: {exc} (write $$ for a literal $)"
+        ) from None
     return text.rstrip() + "\n"
