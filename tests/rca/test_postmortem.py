@@ -187,3 +187,21 @@ def test_ruled_out_lists_what_the_checks_looked_for_and_could_not_check(
             assert f": {c.name}: " in part, (key, c.name)
     blip = sections(bundles["region_blip"].to_postmortem())["Ruled out"]
     assert "- Ruled out: heartbeat_stopped: " in blip
+
+
+def test_to_dataframe_takes_times_with_and_without_microseconds() -> None:
+    pandas = pytest.importorskip("pandas")
+    from datetime import timezone
+
+    from betterstack_rca.report import Report, ReportRow
+
+    at = datetime(2026, 11, 22, 9, 0, 0, 371000, tzinfo=timezone.utc)
+    plain = at.replace(microsecond=0)
+    rows = [
+        ReportRow("1", "a", started_at=at, resolved_at=plain),
+        ReportRow("2", "b", started_at=plain, acknowledged_at=None),
+    ]
+    frame = Report(plain, at, rows).to_dataframe()
+    assert list(frame["started_at"]) == [pandas.Timestamp(at), pandas.Timestamp(plain)]
+    assert pandas.isna(frame["acknowledged_at"]).all()
+    assert str(frame["resolved_at"].dt.tz) == "UTC"
