@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         data = [redact_model(incident).model_dump(mode="json") for incident in incidents]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
-    now = _common.now()
+    now = _common.reference_time(args) or _common.now()  # the sandbox's pinned clock
     rows = []
     for inc in incidents:
         if inc.resolved_at is not None:

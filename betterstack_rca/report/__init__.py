@@ -298,7 +298,9 @@ class Report:
             raise ImportError(
                 "Report.to_dataframe() needs pandas: pip install 'betterstack-rca[notebook]'"
             ) from None
-        rows = [r.to_dict() for r in self.rows]
+        # the datetimes themselves, not their ISO text: pandas infers one text format from
+        # the first row, and a time without microseconds after one with them fails to parse
+        rows = [asdict(r) for r in self.rows]
         frame = pandas.DataFrame(rows, columns=list(ReportRow.__dataclass_fields__))
         for name in ("started_at", "acknowledged_at", "resolved_at"):
             frame[name] = pandas.to_datetime(frame[name], utc=True)

@@ -3,7 +3,10 @@
 No script, no font, no image, no link off the page: inline CSS (with print rules) and an
 inline SVG swimlane chart, one lane per monitor or heartbeat with incidents, each incident
 a bar from its start to its resolution with a mark where it was acknowledged, linked to
-its bundle's page. Every value is escaped with `html.escape` (account text included).
+its bundle's page. Account text goes through `text()`: one line without control or
+invisible format characters (NULs, terminal escapes, bidi overrides), cut, then escaped with
+`html.escape` (in element text and in attributes alike). A link is made only from a plain
+id (`is_plain_id`), never from account text.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
+from betterstack_rca.rca.text import one_line
 from betterstack_rca.report.markdown import duration
+from betterstack_rca.resources._params import is_plain_id
 
 if TYPE_CHECKING:
     from betterstack_rca.rca import IncidentBundle
@@ -34,6 +39,19 @@ svg{max-width:100%;height:auto}tr,.lane{break-inside:avoid}}
 LANE = 22
 LABEL = 200
 WIDTH = 1000
+#: Account text is cut to this in a cell or a tooltip (a 100 KB name stays a name).
+TEXT_LIMIT = 200
+LABEL_LIMIT = 32
+
+
+def text(value: object, limit: int = TEXT_LIMIT) -> str:
+    """Account text as HTML: one printable line, cut to `limit` characters, escaped."""
+    return escape(one_line(value, limit))
+
+
+def bundle_href(incident_id: str) -> str | None:
+    """The relative link to an incident's page, or None when the id is not a plain id."""
+    return f"{incident_id}/bundle.html" if is_plain_id(incident_id) else None
 
 
 def _x(at: datetime, since: datetime, until: datetime) -> float:
@@ -76,25 +94,27 @@ def swimlanes(report: Report, link: bool = True) -> str:
         out.append(f'<text class="axis" x="{x:.1f}" y="10">{at:%m-%d}</text>')
     for n, (_key, incidents) in enumerate(rows):
         y = 16 + n * LANE
-        name = escape(incidents[0].source)
-        out.append(f'<g class="lane"><text x="4" y="{y + 14}">{name[:40]}</text>')
+        name = text(incidents[0].source, LABEL_LIMIT)
+        out.append(f'<g class="lane"><text x="4" y="{y + 14}">{name}</text>')
         for r in incidents:
             assert r.started_at is not None
             x0 = _x(r.started_at, since, until)
             end = r.resolved_at or until
             x1 = max(x0 + 2, _x(end, since, until))
-            tip = escape(
-                f"{r.incident_id} {r.source}: {r.cause or '?'}; started "
-                f"{r.started_at:%Y-%m-%d %H:%M} UTC; acknowledged after {duration(r.tta)}; "
-                f"resolved after {duration(r.ttr) if r.resolved_at else 'open'}"
+            tip = (
+                f"{text(r.incident_id, 64)} {text(r.source, 80)}: {text(r.cause or '?', 80)}; "
+                f"started {r.started_at:%Y-%m-%d %H:%M} UTC; acknowledged after "
+                f"{duration(r.tta)}; resolved after "
+                f"{duration(r.ttr) if r.resolved_at else 'open'}"
             )
             cls = "bar" if r.resolved_at else "bar open"
             bar = (
                 f'<rect class="{cls}" x="{x0:.1f}" y="{y + 3}" width="{x1 - x0:.1f}" '
                 f'height="{LANE - 8}"><title>{tip}</title></rect>'
             )
-            if link and not r.failed:
-                bar = f'<a href="{escape(r.incident_id)}/bundle.html">{bar}</a>'
+            href = bundle_href(r.incident_id) if link and not r.failed else None
+            if href is not None:
+                bar = f'<a href="{href}">{bar}</a>'
             out.append(bar)
             if r.acknowledged_at is not None:
                 out.append(_mark("ack", _x(r.acknowledged_at, since, until), y))
@@ -113,7 +133,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _pairs(pairs: list[tuple[str, int]]) -> str:
-    return ", ".join(f"{escape(k)} ({n})" for k, n in pairs) or "-"
+    return ", ".join(f"{text(k, 80)} ({n})" for k, n in pairs) or "-"
 
 
 def render_report_html(report: Report, generated: str = "") -> str:
@@ -124,11 +144,11 @@ def render_report_html(report: Report, generated: str = "") -> str:
         f"<title>Incident report {since:%Y-%m-%d} to {until:%Y-%m-%d}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>Incident report {since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} UTC</h1>",
-        f"<p>Generated {escape(generated)} by betterstack-rca. Names and causes are quoted "
+        f"<p>Generated {text(generated)} by betterstack-rca. Names and causes are quoted "
         "from the monitored account.</p>",
     ]
     if report.interrupted:
-        parts.append(f'<p class="note">{escape(report.interrupted)}: the figures are partial.</p>')
+        parts.append(f'<p class="note">{text(report.interrupted)}: the figures are partial.</p>')
     tta, ttr = report.tta, report.ttr
     parts += [
         "<h2>Totals</h2>",
@@ -188,18 +208,19 @@ def render_report_html(report: Report, generated: str = "") -> str:
     ]
     rows = []
     for r in report.rows:
-        ident = escape(r.incident_id)
-        link = ident if r.failed else f'<a href="{ident}/bundle.html">{ident}</a>'
+        ident = text(r.incident_id, 64)
+        href = None if r.failed else bundle_href(r.incident_id)
+        link = ident if href is None else f'<a href="{href}">{ident}</a>'
         top = f"FAILED: {r.error}" if r.failed else (r.top_finding or "-")
         rows.append(
             [
                 link,
-                escape(r.source),
-                escape(r.cause or "-"),
+                text(r.source),
+                text(r.cause or "-"),
                 f"{r.started_at:%Y-%m-%d %H:%M}" if r.started_at else "?",
                 duration(r.tta),
                 duration(r.ttr) if r.resolved_at else "open",
-                escape(top[:200]),
+                text(top),
             ]
         )
     parts.append(
@@ -226,7 +247,7 @@ def bundle_page(bundle: IncidentBundle) -> str:
     """A bundle's own page for the report (its notebook HTML, in a page of its own)."""
     from betterstack_rca.rca.renderers.html import render_html
 
-    title = escape(f"Incident {bundle.incident.id}: {bundle.incident.name or ''}")
+    title = text(f"Incident {bundle.incident.id}: {bundle.incident.name or ''}")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from betterstack_rca._scrub import scrub
 from betterstack_rca._version import __version__
 from betterstack_rca.rca.text import cell, one_line
+from betterstack_rca.resources._params import is_plain_id
 
 if TYPE_CHECKING:
     from betterstack_rca.report import Figures, Report, ReportRow
@@ -112,7 +113,8 @@ def render_index(report: Report, generated: str = "") -> str:
         ]
         for r in rows:
             ident = md(r.incident_id)
-            link = f"[{ident}]({r.incident_id}/bundle.md)" if not r.failed else ident
+            plain = is_plain_id(r.incident_id)  # a link target is never account text
+            link = f"[{ident}]({r.incident_id}/bundle.md)" if plain and not r.failed else ident
             started = r.started_at.strftime("%Y-%m-%d %H:%M") if r.started_at else "?"
             resolved = "open" if r.ttr is None and r.resolved_at is None else duration(r.ttr)
             cells = [

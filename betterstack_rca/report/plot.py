@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from betterstack_rca.rca.renderers.plot import pyplot
-from betterstack_rca.report.html import lanes
+from betterstack_rca.rca.renderers.plot import chart_text, pyplot
+from betterstack_rca.report.html import LABEL_LIMIT, lanes
 
 if TYPE_CHECKING:
     from betterstack_rca.report import Report
@@ -29,7 +29,9 @@ def plot_report(report: Report, *, ax: Any = None) -> Any:
             ax.plot([r.started_at, end], [n, n], color=colour, linewidth=6, solid_capstyle="butt")
             if r.acknowledged_at is not None:
                 ax.plot([r.acknowledged_at], [n], marker="|", color="tab:blue", markersize=12)
-    ax.set_yticks(range(len(rows)), [incidents[0].source[:40] for _k, incidents in rows])
+    ax.set_yticks(
+        range(len(rows)), [chart_text(incidents[0].source, LABEL_LIMIT) for _k, incidents in rows]
+    )
     ax.invert_yaxis()
     ax.set_xlim(report.since, report.until)
     ax.set_title(f"Incidents per monitor, {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}")

@@ -6,7 +6,9 @@
 - **Resumable**: with an output folder, each bundle's ``row.json`` (its index row and a
   fingerprint of the options and of the incident's state) is written after its files. A
   later run with the same options skips it; ``refresh=True`` rebuilds everything. A bundle
-  of an incident that was open and is resolved now is rebuilt (its state changed).
+  of an incident that was open and is acknowledged or resolved now is rebuilt (its state
+  changed); one still open in the same state is kept as it was written (a snapshot: its
+  comments and status updates may have moved on; ``refresh=True`` updates it).
 - **Crash-safe**: every file goes through `_files.write_private` (a temporary file, then a
   rename); ``index.md`` / ``index.json`` (and ``index.html``) are written also when the
   run stops on Ctrl-C or an error, saying "interrupted after N of M".
@@ -160,7 +162,12 @@ def _resume(folder: Path, mark: str, needs: tuple[str, ...]) -> ReportRow | None
 
 
 def _one_line(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {' '.join(scrub(str(exc)).split()) or type(exc).__name__}"
+    """``ValueError: why``; a bare ``KeyboardInterrupt`` reads ``Ctrl-C (KeyboardInterrupt)``."""
+    name = type(exc).__name__
+    message = " ".join(scrub(str(exc)).split())
+    if isinstance(exc, KeyboardInterrupt) and not message:
+        return f"Ctrl-C ({name})"
+    return f"{name}: {message}" if message else name
 
 
 def run_report(

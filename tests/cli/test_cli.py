@@ -534,3 +534,16 @@ def test_window_parsing_accepts_durations_dates_and_datetimes() -> None:
     )
     with pytest.raises(_common.UsageError, match="--since"):
         _window.parse_when("yesterday", "--since", now=now)
+
+
+def test_an_open_incidents_duration_runs_to_the_pinned_reference_time(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--sandbox", "--reference-time", "2026-11-23T01:00:00Z", "incidents", "--since", "1h"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    open_rows = [line for line in out.splitlines() if line.endswith("(open)")]
+    assert open_rows, out
+    # Edge 1 started 00:40 in the pinned account: 20 minutes to the pinned "now", not days
+    assert any(line.endswith("20m 00s (open)") for line in open_rows), open_rows
+    assert not [line for line in open_rows if "d " in line.split()[-2]], open_rows

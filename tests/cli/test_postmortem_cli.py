@@ -28,3 +28,35 @@ def test_the_cli_writes_a_draft_and_takes_a_template(
     template.write_text("$nope\n")
     assert cli.main(["--sandbox", "postmortem", headline_id, "--template", str(template)]) == 2
     assert "unknown field $nope" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (b"Budget: $5\n", "write $$ for a literal $"),
+        (b"${summary\n", "not a valid string.Template"),
+        (b"$summary ${owner}\n", "unknown field $owner"),
+        (b"\xff\xfe\x00\x01", "cannot read it (UnicodeDecodeError)"),
+        (b"a" * (256 * 1024 + 1), "larger than 262144 bytes"),
+    ],
+)
+def test_a_bad_template_is_a_usage_error_before_any_request(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    headline_id: str,
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[bytes, str],
+) -> None:
+    from betterstack_rca.cli import _common
+
+    content, says = case
+    monkeypatch.setattr(_common, "sandbox_client", lambda *a, **k: pytest.fail("a request"))
+    template = tmp_path / "team.md"
+    template.write_bytes(content)
+    argv = ["--sandbox", "postmortem", headline_id, "--template", str(template)]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert says in err
+    assert "Traceback" not in err
+    assert cli.main(["--sandbox", "postmortem", headline_id, "--template", str(tmp_path)]) == 2
+    assert "IsADirectoryError" in capsys.readouterr().err

@@ -63,6 +63,8 @@ def test_an_interrupted_report_writes_its_index_and_a_rerun_resumes(
     assert "interrupted after 2 of " in index
     data = json.loads((tmp_path / "index.json").read_text())
     assert data["interrupted"].startswith("interrupted after 2 of ")
+    assert data["interrupted"].endswith(": Ctrl-C (KeyboardInterrupt)")  # not the name twice
+    assert "KeyboardInterrupt: KeyboardInterrupt" not in index
     assert [r["incident_id"] for r in data["rows"]] == first
     total = data["total"]
     assert total > 3

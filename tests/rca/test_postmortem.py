@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 
+from betterstack_rca import BetterStack
 from betterstack_rca.rca import IncidentBundle
-from betterstack_rca.rca.renderers.postmortem import DATA, FIELDS, HUMAN
+from betterstack_rca.rca.render import metric
+from betterstack_rca.rca.renderers.postmortem import DATA, FIELDS, HUMAN, RESPONSE_CHECKS
 
 SECTIONS = (
     "Status",
@@ -126,3 +129,79 @@ def test_the_report_object_aggregates_plots_and_frames(bundles: dict[str, Incide
     fig = rep.plot()
     assert len(fig.axes[0].get_yticks()) == len({r.source_id or r.source for r in rows})
     matplotlib.pyplot.close("all")
+
+
+def test_the_drafts_figures_are_the_scenarios_scripted_facts(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    account = client.sandbox_account.account  # type: ignore[union-attr]
+    for key, bundle in bundles.items():
+        facts = account.scenarios[key].facts
+        found = sections(bundle.to_postmortem())
+        started = datetime.fromisoformat(facts["started_at"].replace("Z", "+00:00"))
+        assert f"started {started:%Y-%m-%d %H:%M:%S} UTC" in found["Detection"], key
+        ack = facts["ack_seconds"]
+        expected = "MTTA: n/a" if ack is None else f"({ack} s); MTTR"
+        assert expected in found["Response"], key
+        assert f"MTTR: {metric(facts['resolved_seconds'])}" in found["Response"], key
+        assert f"Duration: {metric(facts['resolved_seconds'])}" in found["Impact"], key
+    backup = sections(bundles["database_backup"].to_postmortem())
+    facts = account.scenarios["database_backup"].facts
+    assert "First status-page update after 12m 00s (720 s)" in backup["Response"]
+    assert facts["status_page_delay_seconds"] == 720
+    # what the public was told is a key moment, and when the first person was alerted
+    assert "2026-11-23 00:22:00 UTC: Status page" in backup["Timeline"]
+    assert "Alerted the current on-call person" in backup["Timeline"]
+    due = sections(bundles["heartbeat_due"].to_postmortem())["Detection"]
+    assert "was due 2026-11-19 12:55:00 UTC" in due
+    assert "last check-in came by 11:55:00 UTC" in due
+    assert "check every n/a" not in due  # a heartbeat has a period, not a check frequency
+
+
+def test_a_fast_failure_says_why_the_detection_lag_is_not_measured(
+    bundles: dict[str, IncidentBundle],
+) -> None:
+    bundle = bundles["database_backup"]  # a 503: fast answers, within the API's 24 h
+    assert bundle.response_times is not None
+    assert bundle.response_times.regions
+    detection = sections(bundle.to_postmortem())["Detection"]
+    assert "no response times" not in detection
+    assert "no check before the start reached the 30 s request timeout" in detection
+
+
+def test_ruled_out_lists_what_the_checks_looked_for_and_could_not_check(
+    bundles: dict[str, IncidentBundle],
+) -> None:
+    for key, bundle in bundles.items():
+        part = sections(bundle.to_postmortem())["Ruled out"]
+        for c in bundle.checks:
+            if c.name.startswith("source:") or c.status == "fired":
+                continue
+            if c.status == "ran" and c.name in RESPONSE_CHECKS:
+                assert f": {c.name}:" not in part, (key, c.name)
+                continue
+            label = {"ruled_out": "Ruled out", "ran": "Looked for, not found"}.get(
+                c.status, "Could not check"
+            )
+            assert f"- {label}" in part, (key, c.name)
+            assert f": {c.name}: " in part, (key, c.name)
+    blip = sections(bundles["region_blip"].to_postmortem())["Ruled out"]
+    assert "- Ruled out: heartbeat_stopped: " in blip
+
+
+def test_to_dataframe_takes_times_with_and_without_microseconds() -> None:
+    pandas = pytest.importorskip("pandas")
+    from datetime import timezone
+
+    from betterstack_rca.report import Report, ReportRow
+
+    at = datetime(2026, 11, 22, 9, 0, 0, 371000, tzinfo=timezone.utc)
+    plain = at.replace(microsecond=0)
+    rows = [
+        ReportRow("1", "a", started_at=at, resolved_at=plain),
+        ReportRow("2", "b", started_at=plain, acknowledged_at=None),
+    ]
+    frame = Report(plain, at, rows).to_dataframe()
+    assert list(frame["started_at"]) == [pandas.Timestamp(at), pandas.Timestamp(plain)]
+    assert pandas.isna(frame["acknowledged_at"]).all()
+    assert str(frame["resolved_at"].dt.tz) == "UTC"

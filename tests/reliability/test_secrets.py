@@ -70,8 +70,13 @@ class Recording(httpx.BaseTransport):
 
 
 def renderings(bundle: IncidentBundle) -> dict[str, str]:
+    from betterstack_rca.report.html import bundle_page
+
     return {
         "to_json": bundle.to_json(),
+        "to_postmortem": bundle.to_postmortem(),
+        "_repr_html_": bundle._repr_html_(),
+        "bundle_page": bundle_page(bundle),
         "to_markdown": bundle.to_markdown(),
         "to_markdown(2000)": bundle.to_markdown(max_chars=2000),
         "_repr_markdown_": bundle._repr_markdown_(),
@@ -168,6 +173,16 @@ def test_the_token_is_in_no_bundle_and_no_report(
     captured = capsys.readouterr()
     texts = {str(p): p.read_text() for p in files}
     texts |= {"stdout": captured.out, "stderr": captured.err}
+    monkeypatch.setattr(
+        _common, "sandbox_client", lambda seed, max_rps: sandbox_client(token=TOKEN)
+    )
+    argv = ["--sandbox", "--debug", "report", "--since", "1d", "--limit", "2", "--format", "html"]
+    assert cli.main([*argv, "--out", str(tmp_path / "html")]) == 0
+    texts |= {str(p): p.read_text() for p in (tmp_path / "html").rglob("*") if p.is_file()}
+    assert cli.main(["--sandbox", "--debug", "postmortem", headline_id(client)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# Postmortem: ")
+    texts |= {"postmortem stdout": captured.out, "postmortem stderr": captured.err}
     assert_clean(texts, [TOKEN], "report")
 
 
@@ -217,6 +232,42 @@ def test_no_planted_secret_in_a_sample_of_the_last_week() -> None:
     raw = b"".join(transport[0].bodies).decode()
     seen = [s for s in secrets if s in raw]
     assert len(seen) >= 10, "the sample's raw responses carried planted secrets"
+
+
+def chart_texts(fig: Any) -> str:
+    """Every text a matplotlib figure draws (title, ticks, legend, annotations)."""
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text))
+
+
+def test_no_planted_secret_in_the_html_report_its_json_index_or_the_plots(
+    tmp_path: Path,
+) -> None:
+    from betterstack_rca.report.run import run_report
+
+    transport: list[Recording] = []
+    client = sandbox_client(wrap=lambda inner: transport.append(Recording(inner)) or transport[0])
+    secrets = client.sandbox_account.account.planted_secrets()  # type: ignore[union-attr]
+    out = tmp_path / "report"
+    report = run_report(client, REF - timedelta(hours=12), REF, out=out, html=True)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert {"index.html", "index.json", "index.md"} <= {p.name for p in files}
+    assert len(report.rows) > 5
+    texts = {str(p): p.read_text() for p in files}
+    texts["to_dict"] = json.dumps(report.to_dict())
+    raw = b"".join(transport[0].bodies).decode()
+    assert [s for s in secrets if s in raw], "the report's answers carried planted secrets"
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    texts["report.plot"] = chart_texts(report.plot())
+    for key in ("database_backup", "bad_deploy", "region_blip"):
+        bundle = client.bundle(client.scenario(key).incident_id, now=REF)
+        texts[f"{key}.plot"] = chart_texts(bundle.plot())
+    pyplot.close("all")
+    assert_clean(texts, secrets, "report")
 
 
 # --- foreign hosts -------------------------------------------------------------------------------

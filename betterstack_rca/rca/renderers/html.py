@@ -1,6 +1,7 @@
 """HTML for notebooks (`IncidentBundle._repr_html_`): the summary, the diagnosis (trigger,
-first failure, impact), a table of the findings and a table of the timeline. Every value is
-escaped; the bundle is redacted already."""
+first failure, impact), a table of the findings and a table of the timeline. Every value goes
+through `_t`: one printable line (no NULs, terminal escapes or bidi overrides), cut, escaped;
+the bundle is redacted already."""
 
 from __future__ import annotations
 
@@ -9,18 +10,27 @@ from html import escape
 
 from betterstack_rca.rca.bundle import IncidentBundle
 from betterstack_rca.rca.render import metric
+from betterstack_rca.rca.text import one_line
 
 #: A notebook cell stays readable: longer timelines say how many events they left out.
 MAX_EVENTS = 200
+
+#: A cell of account text is cut to this (a 100 KB name stays a name).
+TEXT_LIMIT = 500
 
 _STYLE = "border-collapse:collapse;text-align:left;vertical-align:top"
 _CELL = "padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top"
 
 
+def _t(value: object, limit: int = TEXT_LIMIT) -> str:
+    """Text (the account's included) as HTML: one printable line, cut, escaped."""
+    return escape(one_line(value, limit))
+
+
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    head = "".join(f'<th style="{_CELL}">{escape(h)}</th>' for h in headers)
+    head = "".join(f'<th style="{_CELL}">{_t(h)}</th>' for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td style="{_CELL}">{escape(cell)}</td>' for cell in row) + "</tr>"
+        "<tr>" + "".join(f'<td style="{_CELL}">{_t(cell)}</td>' for cell in row) + "</tr>"
         for row in rows
     )
     return f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -39,8 +49,8 @@ def _diagnosis(bundle: IncidentBundle) -> list[str]:
     if not items:
         return []
     lines = "".join(
-        f"<li><b>{escape(label)}:</b> {escape(text)}"
-        + (f" [{escape(', '.join(evidence))}]" if evidence else "")
+        f"<li><b>{_t(label)}:</b> {_t(text)}"
+        + (f" [{_t(', '.join(evidence))}]" if evidence else "")
         + "</li>"
         for label, text, evidence in items
     )
@@ -53,13 +63,13 @@ def render_html(bundle: IncidentBundle, max_events: int = MAX_EVENTS) -> str:
     m = bundle.metrics
     started = inc.started_at.strftime("%Y-%m-%d %H:%M:%S UTC") if inc.started_at else "?"
     parts = [
-        f"<h3>Incident {escape(inc.id)}: {escape(inc.name or '(unnamed)')}</h3>",
+        f"<h3>Incident {_t(inc.id)}: {_t(inc.name or '(unnamed)')}</h3>",
         "<p>"
-        f"<b>Status:</b> {escape(str(inc.status or '?'))} · "
-        f"<b>Cause:</b> {escape(inc.cause or 'n/a')} · <b>Started:</b> {escape(started)}<br>"
-        f"<b>Acknowledged:</b> {escape(metric(m.time_to_acknowledge))} · "
-        f"<b>Resolved:</b> {escape(metric(m.time_to_resolve))} · "
-        f"<b>Status page delay:</b> {escape(metric(m.status_page_delay))}"
+        f"<b>Status:</b> {_t(str(inc.status or '?'))} · "
+        f"<b>Cause:</b> {_t(inc.cause or 'n/a')} · <b>Started:</b> {_t(started)}<br>"
+        f"<b>Acknowledged:</b> {_t(metric(m.time_to_acknowledge))} · "
+        f"<b>Resolved:</b> {_t(metric(m.time_to_resolve))} · "
+        f"<b>Status page delay:</b> {_t(metric(m.status_page_delay))}"
         "</p>",
         *_diagnosis(bundle),
         "<h4>Findings</h4>",
@@ -92,8 +102,7 @@ def render_html(bundle: IncidentBundle, max_events: int = MAX_EVENTS) -> str:
         parts.append(f"<p>… {left} more events: see <code>bundle.timeline</code>.</p>")
     if bundle.gaps:
         items = "".join(
-            f"<li>{escape(g.source)}: {escape(g.error)}: {escape(g.message)}</li>"
-            for g in bundle.gaps
+            f"<li>{_t(g.source)}: {_t(g.error)}: {_t(g.message)}</li>" for g in bundle.gaps
         )
         parts.append(f"<h4>Gaps</h4><ul>{items}</ul>")
     return "<div>" + "".join(parts) + "</div>"

@@ -4,11 +4,16 @@ The response times of each region around the start (where the API still has them
 the monitor's request timeout as a labelled ceiling, and vertical marks at the start, the
 acknowledgement, the resolution and the start of every related failure. Without response
 times the chart shows the marks on a time axis alone.
+
+Account text on a chart goes through `chart_text()`: matplotlib reads ``$...$`` as mathtext, and a
+monitor named ``$\\foo$`` would make the figure fail to draw.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from betterstack_rca.rca.text import one_line
 
 if TYPE_CHECKING:
     from betterstack_rca.rca.bundle import IncidentBundle
@@ -24,6 +29,11 @@ def pyplot() -> Any:
             "(or pip install matplotlib)"
         ) from None
     return plt
+
+
+def chart_text(value: object, limit: int = 60) -> str:
+    """Account text as a matplotlib label: one printable line, cut, every ``$`` literal."""
+    return one_line(value, limit).replace("$", r"\$")
 
 
 def timeout_ceiling(bundle: IncidentBundle) -> float | None:
@@ -53,16 +63,21 @@ def plot_bundle(bundle: IncidentBundle, *, log: bool = False, ax: Any = None) ->
             if s.at is not None and s.response_time is not None and lo <= s.at <= hi
         ]
         if points:
-            ax.plot([p[0] for p in points], [p[1] for p in points], label=region.region or "?")
+            ax.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                label=chart_text(region.region or "?", 20),
+            )
             drawn = True
     ceiling = timeout_ceiling(bundle)
     if drawn and ceiling is not None:
         ax.axhline(ceiling, color="grey", linestyle=":", linewidth=1)
-        ax.annotate(
+        ax.annotate(  # at the right end: the legend sits at the upper left
             f"timeout ceiling {ceiling:g} s",
-            xy=(lo, ceiling),
-            xytext=(2, 2),
+            xy=(hi, ceiling),
+            xytext=(-2, 2),
             textcoords="offset points",
+            ha="right",
             fontsize=8,
             color="grey",
         )
@@ -90,7 +105,7 @@ def plot_bundle(bundle: IncidentBundle, *, log: bool = False, ax: Any = None) ->
             label="related failure" if n == 0 else None,
         )
     ax.set_xlim(lo, hi)
-    ax.set_title(f"Incident {inc.id}: {inc.name or ''}"[:90])
+    ax.set_title(chart_text(f"Incident {inc.id}: {inc.name or ''}", 90))
     ax.legend(loc="upper left", fontsize=8)
     fig.autofmt_xdate()
     return fig

@@ -5,7 +5,8 @@ Every section opens with where it comes from: *From the data* (the bundle's figu
 diagnosis and findings, each citing the timeline events it rests on, ``[e3]``) or *Needs a
 human* (lessons, action items: placeholders). A team's own layout is a `string.Template`
 text with the named fields of `FIELDS` (``$summary``, ``$impact``...); each field holds one
-section's body, its source line included. Account text goes through `rca.text.inline`.
+section's body, its source line included. Account text goes through `rca.text.inline`,
+cut to `TEXT_LIMIT` characters.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 from betterstack_rca.rca.bundle import Event, IncidentBundle
 from betterstack_rca.rca.render import metric
+from betterstack_rca.rca.renderers.plot import timeout_ceiling
 from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline
 
 DATA = "_From the data: check it._"
@@ -98,7 +100,20 @@ KEY_KINDS = frozenset(
         "latency_rise",
     }
 )
+#: Checks of the response (acknowledgement, escalation, status page), not of a cause.
+RESPONSE_CHECKS = frozenset(
+    {"not_acknowledged", "responder_unreachable", "escalated", "status_page"}
+)
+#: What a status page told the public, whichever report it was.
+STATUS_PAGE_KINDS = frozenset({"report_start", "status_update", "maintenance_start"})
 MAX_MOMENTS = 20
+#: Account text is cut to this in a line of the draft (a 100 KB cause stays a cause).
+TEXT_LIMIT = 300
+
+
+def _q(value: object, limit: int = TEXT_LIMIT) -> str:
+    """Account text inside a line of the draft: `rca.text.inline`, cut to `limit`."""
+    return inline(value, limit)
 
 
 def _at(event: Event) -> str:
@@ -106,7 +121,7 @@ def _at(event: Event) -> str:
 
 
 def _cite(ids: Sequence[str]) -> str:
-    return f" [{', '.join(inline(i) for i in ids)}]" if ids else " [no event: see the figures]"
+    return f" [{', '.join(_q(i) for i in ids)}]" if ids else " [no event: see the figures]"
 
 
 def _lines(source: str, items: Sequence[str]) -> str:
@@ -116,29 +131,29 @@ def _lines(source: str, items: Sequence[str]) -> str:
 def title(b: IncidentBundle) -> str:
     inc = b.incident
     when = f" on {inc.started_at:%Y-%m-%d}" if inc.started_at else ""
-    return f"Postmortem: {inline(inc.name) or 'incident ' + inline(inc.id)}{when}"
+    return f"Postmortem: {_q(inc.name) or 'incident ' + _q(inc.id)}{when}"
 
 
 def summary(b: IncidentBundle) -> str:
     inc, d = b.incident, b.diagnosis
     lasted = metric(b.metrics.time_to_resolve) if inc.resolved_at else "still open"
     items = [
-        f"- Incident {inline(inc.id)} ({inline(inc.cause) or 'no cause given'}) started "
+        f"- Incident {_q(inc.id)} ({_q(inc.cause) or 'no cause given'}) started "
         f"{inc.started_at:%Y-%m-%d %H:%M} UTC; resolved after {lasted}."
         if inc.started_at
-        else f"- Incident {inline(inc.id)}: {inline(inc.cause) or 'no cause given'}."
+        else f"- Incident {_q(inc.id)}: {_q(inc.cause) or 'no cause given'}."
     ]
     if d.trigger is not None:
         items.append(
-            f"- Probable trigger: {inline(d.trigger.summary)} ({d.trigger.level})"
+            f"- Probable trigger: {_q(d.trigger.summary)} ({d.trigger.level})"
             + _cite(d.trigger.evidence)
         )
     if d.first_failure is not None:
         items.append(
-            f"- First failure: {inline(d.first_failure.summary)}" + _cite(d.first_failure.evidence)
+            f"- First failure: {_q(d.first_failure.summary)}" + _cite(d.first_failure.evidence)
         )
     if d.impact is not None:
-        items.append(f"- Impact: {inline(d.impact.summary)}" + _cite(d.impact.evidence))
+        items.append(f"- Impact: {_q(d.impact.summary)}" + _cite(d.impact.evidence))
     return _lines(BOTH, items)
 
 
@@ -150,12 +165,12 @@ def impact(b: IncidentBundle) -> str:
         if b.monitor is not None
         else (b.heartbeat.name or b.heartbeat.id if b.heartbeat is not None else None)
     )
-    affected = [inline(source)] if source else []
+    affected = [_q(source)] if source else []
     if d.impact is not None:
-        affected += [inline(r.name or r.id) for r in d.impact.failed]
+        affected += [_q(r.name or r.id) for r in d.impact.failed]
     items.append(f"- Monitors affected: {', '.join(dict.fromkeys(affected)) or 'n/a'}")
     regions = (d.impact.regions if d.impact else None) or inc.regions or []
-    items.append(f"- Regions: {', '.join(inline(r) for r in regions) or 'n/a'}")
+    items.append(f"- Regions: {', '.join(_q(r, 20).upper() for r in regions) or 'n/a'}")
     states: dict[str, list[str]] = {}
     for ctx in b.status_pages:
         shown = {r.id: r.public_name or r.id for r in ctx.resources}
@@ -164,9 +179,9 @@ def impact(b: IncidentBundle) -> str:
             for a in marks or report.affected_resources or []:
                 name = shown.get(str(a.status_page_resource_id))
                 if name is not None and a.status is not None:
-                    seen = states.setdefault(inline(name), [])
-                    if not seen or seen[-1] != inline(a.status):
-                        seen.append(inline(a.status))
+                    seen = states.setdefault(_q(name), [])
+                    if not seen or seen[-1] != _q(a.status):
+                        seen.append(_q(a.status))
     if b.status_pages:
         told = [f"{name}: {' -> '.join(s)}" for name, s in states.items()]
         items.append(
@@ -177,9 +192,11 @@ def impact(b: IncidentBundle) -> str:
         items.append("- Status-page resources: no status page shows this monitor")
     sla = b.availability
     if sla is not None and sla.availability is not None:
+        first, last = b.window.start.date(), min(b.window.end, b.generated_at).date()
+        days = f"on {first}" if first == last else f"from {first} to {last}"
         items.append(
-            f"- Availability of the period ({b.window.start:%Y-%m-%d} to "
-            f"{min(b.window.end, b.generated_at):%Y-%m-%d}): {sla.availability:.3f}%"
+            f"- Availability {days} (whole days, UTC, as the API counts them): "
+            f"{sla.availability:.3f}%"
             + (f", downtime {metric(sla.total_downtime)}" if sla.total_downtime else "")
         )
     else:
@@ -189,19 +206,27 @@ def impact(b: IncidentBundle) -> str:
 
 def detection(b: IncidentBundle) -> str:
     det, inc = b.audit.detection, b.incident
+    kind = _q(b.monitor.monitor_type, 40) if b.monitor is not None else ""
     how = (
-        f"the {inline(b.monitor.monitor_type) or ''} monitor's checks".replace("  ", " ")
+        "Better Stack's checks of the monitor" + (f" (type {kind})" if kind else "")
         if b.monitor is not None
-        else "a missed heartbeat"
+        else "a missed heartbeat check-in"
         if inc.heartbeat_id
         else "Better Stack"
     )
     items = [
         f"- Detected by {how}; the incident started {inc.started_at:%Y-%m-%d %H:%M:%S} UTC."
         if inc.started_at
-        else f"- By {how}."
+        else f"- Detected by {how}."
     ]
-    if det.max_lag is not None:
+    if det.period is not None and det.grace is not None:  # a heartbeat
+        items.append(
+            f"- Expected a check-in every {metric(det.period)} with {metric(det.grace)} of "
+            f"grace: Better Stack alerts once none has come for period + grace "
+            f"({metric(det.period + det.grace)}), so a job that stops right after a check-in "
+            "is noticed that long after"
+        )
+    elif det.max_lag is not None:
         items.append(
             f"- Most a failure could go unnoticed by the settings: {metric(det.max_lag)}"
             f" (check every {metric(det.check_frequency)}, confirmation "
@@ -210,16 +235,42 @@ def detection(b: IncidentBundle) -> str:
     if det.first_failure_at is not None:
         items.append(
             f"- First failing check: {det.first_failure_at:%H:%M:%S} UTC"
-            + (f" from {inline(det.first_failing_region)}" if det.first_failing_region else "")
+            + (f" from {_q(det.first_failing_region)}" if det.first_failing_region else "")
             + f"; detection lag {metric(det.lag)}"
         )
     elif det.due_at is not None:
         items.append(
-            f"- The missed check-in was due {det.due_at:%H:%M:%S} UTC (grace {metric(det.grace)})"
+            f"- The missed check-in was due {det.due_at:%Y-%m-%d %H:%M:%S} UTC; the incident "
+            f"started when the grace ran out"
+            + (
+                f"; the last check-in came by {det.last_check_in_by:%H:%M:%S} UTC"
+                if det.last_check_in_by is not None
+                else ""
+            )
         )
-    else:
-        items.append("- Detection lag: unknown (no response times within the API's 24 h)")
+    elif b.monitor is not None:
+        items.append(f"- Detection lag: {_why_no_lag(b)}")
     return _lines(DATA, items)
+
+
+def _why_no_lag(b: IncidentBundle) -> str:
+    """Why the first failing check is unknown: no samples, or none at the timeout."""
+    start = b.incident.started_at
+    regions = b.response_times.regions if b.response_times is not None else []
+    before = [
+        s
+        for r in regions or []
+        for s in r.response_times or []
+        if s.at is not None and start is not None and s.at <= start
+    ]
+    if not before:
+        return "unknown (no response times before the start: the API keeps them for 24 h)"
+    timeout = timeout_ceiling(b)
+    ceiling = f"the {timeout:g} s request timeout" if timeout else "the request timeout"
+    return (
+        f"not measurable: no check before the start reached {ceiling} in the response "
+        "times (an error answer, a 5xx or a refused connection, comes back fast)"
+    )
 
 
 def response(b: IncidentBundle) -> str:
@@ -233,9 +284,9 @@ def response(b: IncidentBundle) -> str:
         if p.name or p.email
     }
     items = [
-        f"- Acknowledged by: {inline(inc.acknowledged_by) or 'nobody'}; resolved by: "
-        f"{inline(inc.resolved_by) or ('Better Stack (recovered)' if inc.resolved_at else '-')}",
-        f"- Paged: {', '.join(sorted(inline(p) for p in people)) or 'n/a'}",
+        f"- Acknowledged by: {_q(inc.acknowledged_by) or 'nobody'}; resolved by: "
+        f"{_q(inc.resolved_by) or ('Better Stack (recovered)' if inc.resolved_at else '-')}",
+        f"- Paged: {', '.join(sorted(_q(p) for p in people)) or 'n/a'}",
         f"- MTTA: {metric(b.metrics.time_to_acknowledge)}; MTTR: "
         f"{metric(b.metrics.time_to_resolve)}",
     ]
@@ -248,7 +299,7 @@ def response(b: IncidentBundle) -> str:
                 if esc.acknowledged_at_step
                 else ""
             )
-            + (f" via {', '.join(inline(c) for c in esc.channels)}" if esc.channels else "")
+            + (f" via {', '.join(_q(c) for c in esc.channels)}" if esc.channels else "")
         )
     else:
         items.append("- Escalation: no policy (the monitor's own alert settings)")
@@ -257,12 +308,23 @@ def response(b: IncidentBundle) -> str:
     return _lines(DATA, items)
 
 
+def _key_moment(e: Event) -> bool:
+    """A state change of this incident, or what its status pages told the public (those
+    events are marked related: they belong to the page, not to the incident)."""
+    if e.source == "status_page":
+        return e.kind in STATUS_PAGE_KINDS
+    return e.kind in KEY_KINDS and not e.related
+
+
 def timeline(b: IncidentBundle) -> str:
-    moments = [e for e in b.timeline if e.kind in KEY_KINDS and not e.related]
+    moments = [e for e in b.timeline if _key_moment(e)]
+    paged = next((e for e in b.timeline if e.kind == "notification" and not e.related), None)
+    if paged is not None:  # when the first person was alerted, not every alert after it
+        moments.append(paged)
     cited = {i for f in b.findings[:3] for i in f.evidence}
     moments += [e for e in b.timeline if e.id in cited and e not in moments]
     moments.sort(key=lambda e: e.at)
-    items = [f"- {_at(e)}: {inline(e.summary, 200)} [{e.id}]" for e in moments[:MAX_MOMENTS]]
+    items = [f"- {_at(e)}: {_q(e.summary, 200)} [{e.id}]" for e in moments[:MAX_MOMENTS]]
     if len(moments) > MAX_MOMENTS:
         items.append(f"- ... {len(moments) - MAX_MOMENTS} more key moments in the bundle")
     return _lines(DATA, items or ["- No timeline events."])
@@ -271,19 +333,28 @@ def timeline(b: IncidentBundle) -> str:
 def trigger(b: IncidentBundle) -> str:
     order = {"trigger": 0, "symptom": 1, "context": 2, "response": 3}
     items = [
-        f"- **{f.role}** ({f.level}, {f.rule}): {inline(f.summary)}" + _cite(f.evidence)
+        f"- **{f.role}** ({f.level}, {f.rule}): {_q(f.summary)}" + _cite(f.evidence)
         for f in sorted(b.findings, key=lambda f: order.get(f.role, 9))
     ]
     return _lines(DATA, items or ["- No rule found evidence for a cause: a human must say."])
 
 
 def ruled_out(b: IncidentBundle) -> str:
+    """The causes the checks set aside (the signal is there but is not the cause), those they
+    looked for and did not find, and those they could not check (for a human)."""
+    rules = [c for c in b.checks if not c.name.startswith("source:")]
+    labels = (
+        ("ruled_out", "Ruled out"),
+        ("ran", "Looked for, not found"),
+        ("skipped", "Could not check (a human should)"),
+    )
     items = [
-        f"- {inline(c.name)}: {inline(c.reason)}" + (_cite(c.evidence) if c.evidence else "")
-        for c in b.checks
-        if c.status == "ruled_out"
+        f"- {label}: {_q(c.name, 60)}: {_q(c.reason)}" + (_cite(c.evidence) if c.evidence else "")
+        for status, label in labels
+        for c in rules
+        if c.status == status and not (status == "ran" and c.name in RESPONSE_CHECKS)
     ]
-    return _lines(DATA, items or ["- Nothing was ruled out by the checks."])
+    return _lines(DATA, items or ["- The checks ruled nothing out."])
 
 
 def fields(b: IncidentBundle) -> dict[str, str]:
@@ -309,7 +380,7 @@ def fields(b: IncidentBundle) -> dict[str, str]:
                 "| _to fill_ | prevent / mitigate / detect | | |",
             ],
         ),
-        "incident_id": inline(b.incident.id),
+        "incident_id": _q(b.incident.id),
         "note": ACCOUNT_TEXT_NOTE,
     }
 
@@ -334,5 +405,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
             + ", ".join(f"${f}" for f in FIELDS)
         ) from None
     except ValueError as exc:
-        raise ValueError(f"the template is not a valid string.Template: {exc}") from None
+        raise ValueError(
+            f"the template is not a valid string.Template: {exc} (write $$ for a literal $)"
+        ) from None
     return text.rstrip() + "\n"
