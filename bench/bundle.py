@@ -5,8 +5,11 @@ a real API's is not), answers every request after ``--latency`` seconds. Each bu
 collected by a fresh client (``max_concurrency=--concurrency``, new connections); the wall
 is the ``bundle()`` call alone. Every scenario is collected once, untimed, first.
 
-Two modes (``--modes``):
+Three modes (``--modes``):
 
+- ``rounds``: no time at all: an in-process transport holds every request until the client
+  has nothing left to do but wait, then answers all of them (``tests/rca/test_plan.py``
+  does the same); the count of rounds is the bundle's real depth with that many slots;
 - ``nolimit``: no server-side limit, clients at ``max_rps=1000, burst=1000``: the round
   trips bound the bundle. The server renders each answer once (the untimed collections)
   and then answers from that cache: the sandbox renders under one lock, and a round's
@@ -25,6 +28,9 @@ the real rounds by ``tests/rca/test_plan.py``); ``requests`` what the bundle cos
 left out); ``RTT`` the round trip of one small request measured by the bench on the same
 server and client kind (the injected latency plus the loopback, HTTP and parsing cost);
 the rate term applies to the paced mode (the tighter of the server's and the client's).
+``round`` is how long ``--concurrency`` such requests sent together take: what a full round
+costs this client and server (each request's Python HTTP work, one after the other on
+each side); ``w/round`` is the wall against ``rounds x round``.
 
 ``--baseline DIR`` runs another checkout's clients (``DIR`` holds its ``betterstack_rca``,
 e.g. ``git archive main | tar -x -C DIR``) in the same rounds, interleaved with this one's,
@@ -38,6 +44,7 @@ Usage: python bench/bundle.py [--runs 3] [--latency 0.05] [--modes nolimit,paced
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import math
 import multiprocessing
@@ -49,6 +56,8 @@ import sys
 import time
 from datetime import datetime, timezone
 from typing import Any
+
+import httpx
 
 HERE = os.path.abspath(__file__)
 THIS = os.path.dirname(os.path.dirname(HERE))
@@ -245,9 +254,11 @@ def _async_run(url: str, kwargs: dict[str, Any], incident_id: str, now: datetime
     return asyncio.run(go())
 
 
-def _rtt(kind: str, url: str, incident_id: str) -> float:
-    """Median of 7 sequential small requests with a fresh client of this kind."""
+def _rtt(kind: str, url: str, incident_id: str, width: int = 1) -> float:
+    """How long `width` small requests sent together take (median of 7, warm connections),
+    with a client of this kind: one round trip (width 1), or a full round (width 8)."""
     import asyncio
+    import concurrent.futures
 
     from betterstack_rca import AsyncBetterStack, BetterStack
     from betterstack_rca.sandbox import SANDBOX_TOKEN
@@ -255,26 +266,103 @@ def _rtt(kind: str, url: str, incident_id: str) -> float:
     path = _probe_path(incident_id)
     times: list[float] = []
     if kind == "sync":
-        with BetterStack(token=SANDBOX_TOKEN, base_url=url, **NOLIMIT_CLIENT) as bs:
-            bs.get_json(path)  # the connection
-            for _ in range(7):
+        with (
+            BetterStack(token=SANDBOX_TOKEN, base_url=url, **NOLIMIT_CLIENT) as bs,
+            concurrent.futures.ThreadPoolExecutor(width) as pool,
+        ):
+            for i in range(8):
                 started = time.perf_counter()
-                bs.get_json(path)
-                times.append(time.perf_counter() - started)
+                list(pool.map(lambda _: bs.get_json(path), range(width)))
+                if i:  # the first opens the connections
+                    times.append(time.perf_counter() - started)
     else:
 
         async def go() -> None:
             async with AsyncBetterStack(
                 token=SANDBOX_TOKEN, base_url=url, **NOLIMIT_CLIENT
             ) as client:
-                await client.get_json(path)
-                for _ in range(7):
+                for i in range(8):
                     started = time.perf_counter()
-                    await client.get_json(path)
-                    times.append(time.perf_counter() - started)
+                    await asyncio.gather(*(client.get_json(path) for _ in range(width)))
+                    if i:
+                        times.append(time.perf_counter() - started)
 
         asyncio.run(go())
     return float(statistics.median(times))
+
+
+class _Rounds(httpx.AsyncBaseTransport):
+    """An httpx transport that answers in rounds (as `tests/rca/test_plan.py` does): it
+    holds every request until the client has nothing left to do but wait, then answers all
+    of them. No time is involved: the count of rounds is the bundle's real depth."""
+
+    QUIET_TURNS = 200
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.rounds: list[int] = []
+        self._held: list[Any] = []
+        self._releasing = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._held.append(turn)
+        if not self._releasing:
+            self._releasing = True
+            asyncio.get_running_loop().create_task(self._release())
+        await turn
+        response: httpx.Response = await self.inner.handle_async_request(request)
+        return response
+
+    async def _release(self) -> None:
+        while self._held:
+            seen, quiet = len(self._held), 0
+            while quiet < self.QUIET_TURNS:
+                await asyncio.sleep(0)
+                quiet = quiet + 1 if len(self._held) == seen else 0
+                seen = len(self._held)
+            held, self._held = self._held, []
+            self.rounds.append(len(held))
+            for turn in held:
+                turn.set_result(None)
+            await asyncio.sleep(0)
+        self._releasing = False
+
+
+def _rounds_rows(args: argparse.Namespace, now: datetime) -> list[dict[str, Any]]:
+    """Every scenario over the rounds transport, in-process, async client."""
+    from betterstack_rca import AsyncBetterStack
+    from betterstack_rca.sandbox import Sandbox
+
+    sandbox = Sandbox(seed=args.seed, scale=1, reference_time=now)
+    rows = []
+    for key in args.scenario:
+        transport = _Rounds(sandbox.transport())
+
+        async def go(t: Any = transport, k: str = key) -> Any:
+            async with AsyncBetterStack(
+                sandbox.token,
+                base_url=sandbox.base_url,
+                transport=t,
+                max_rps=1_000_000.0,
+                burst=1_000_000,
+                max_concurrency=args.concurrency,
+            ) as client:
+                return await client.bundle(sandbox.account.scenarios[k].incident_id, now=now)
+
+        bundle = asyncio.run(go())
+        rows.append(
+            {
+                "mode": "rounds",
+                "client": "async",
+                "scenario": key,
+                "requests": bundle.stats.requests,
+                "depth": bundle.stats.depth,
+                "rounds": len(transport.rounds),
+                "per_round": transport.rounds,
+            }
+        )
+    return rows
 
 
 def child(args: argparse.Namespace) -> int:
@@ -289,16 +377,20 @@ def child(args: argparse.Namespace) -> int:
     server = Server(args, args.reference)
     rows: list[dict[str, Any]] = []
     try:
+        modes = args.modes.split(",")
+        if "rounds" in modes:
+            rows += _rounds_rows(args, now)
         # untimed: the caching server renders every answer once, the imports are done
         warm = server.serve(_faults("nolimit", args), cached=True)
         for key in args.scenario:
             kwargs = _client_kwargs("nolimit", args.concurrency)
             _async_run(warm, kwargs, server.incidents[key], now)
-        for mode in args.modes.split(","):
+        for mode in (m for m in modes if m != "rounds"):
             cached = mode == "nolimit"
             for kind in args.clients.split(","):
                 url = server.serve(_faults("nolimit", args), cached=True)
                 rtt = _rtt(kind, url, server.incidents[HEADLINE])
+                rtt_round = _rtt(kind, url, server.incidents[HEADLINE], args.concurrency)
                 run = _sync_run if kind == "sync" else _async_run
                 for key in args.scenario:
                     url = server.serve(_faults(mode, args), cached=cached)
@@ -316,6 +408,7 @@ def child(args: argparse.Namespace) -> int:
                             "net": net,
                             "post": wall - net,
                             "rtt": rtt,
+                            "rtt_round": rtt_round,
                             "gaps": len(bundle.gaps),
                             "server_429": stats["rate_limited"],
                             "early": stats["early_requests"],
@@ -385,22 +478,24 @@ def floor_of(row: dict[str, float], mode: str, args: argparse.Namespace) -> tupl
 
 def summarise(
     rows: list[dict[str, Any]], args: argparse.Namespace
-) -> dict[tuple[str, str, str, str], dict[str, float]]:
+) -> dict[tuple[str, str, str, str], dict[str, Any]]:
     grouped: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for row in rows:
         key = (row["checkout"], row["mode"], row["client"], row["scenario"])
         grouped.setdefault(key, []).append(row)
-    out: dict[tuple[str, str, str, str], dict[str, float]] = {}
+    out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for key, runs in grouped.items():
-        med = {
-            name: median([r[name] for r in runs])
-            for name in ("requests", "depth", "wall", "net", "post", "rtt", "in_flight")
-        }
+        if key[1] == "rounds":  # no time involved: every run is the same
+            out[key] = dict(runs[0])
+            continue
+        names = ("requests", "depth", "wall", "net", "post", "rtt", "rtt_round", "in_flight")
+        med: dict[str, Any] = {name: median([r[name] for r in runs]) for name in names}
         rounds, floor = floor_of(med, key[1], args)
         med.update(
             rounds=rounds,
             floor=floor,
             ratio=med["wall"] / floor,
+            round_ratio=med["wall"] / max(floor, rounds * med["rtt_round"]),
             gaps=max(r["gaps"] for r in runs),
             server_429=sum(r["server_429"] for r in runs),
             early=sum(r["early"] for r in runs),
@@ -410,6 +505,8 @@ def summarise(
 
 
 MODE_TITLES = {
+    "rounds": "rounds of requests, no time involved (in-process, an answer to every "
+    "request once the client only waits; async client)",
     "nolimit": "no rate limit (server none; clients max_rps 1000, burst 1000)",
     "paced": "default pace (server {rate:g} req/s, burst {burst}; clients at their defaults, "
     "8 req/s, burst 10)",
@@ -424,10 +521,21 @@ def report(
     names = [name for name, _ in checkouts]
     for mode in args.modes.split(","):
         print(f"-- {MODE_TITLES[mode].format(rate=args.rate, burst=args.burst)}")
+        if mode == "rounds":
+            print(f"{'scenario':26} " + " ".join(f"{n + ' req/depth/rounds':>24}" for n in names))
+            for key in args.scenario:
+                cells = []
+                for name in names:
+                    m = table[(name, mode, "async", key)]
+                    per = "+".join(str(n) for n in m["per_round"])
+                    cells.append(f"{m['requests']:3} {m['depth']:2} {m['rounds']:2} {per:>13}")
+                print(f"{key:26} " + " ".join(f"{c:>24}" for c in cells))
+            print()
+            continue
         header = (
             f"{'client':6} {'scenario':26} {'code':6} {'req':>4} {'depth':>5} {'rounds':>6} "
-            f"{'RTT ms':>6} {'floor s':>7} {'net s':>6} {'post s':>6} {'wall s':>7} "
-            f"{'w/floor':>7} {'429s':>4} {'early':>5} {'gaps':>4}"
+            f"{'RTT ms':>6} {'round':>5} {'floor s':>7} {'net s':>6} {'post s':>6} "
+            f"{'wall s':>7} {'w/floor':>7} {'w/round':>7} {'429s':>4} {'early':>5} {'gaps':>4}"
         )
         print(header)
         print("-" * len(header))
@@ -437,9 +545,10 @@ def report(
                     m = table[(name, mode, kind, key)]
                     print(
                         f"{kind:6} {key:26} {name:6} {m['requests']:4g} {m['depth']:5g} "
-                        f"{m['rounds']:6g} {m['rtt'] * 1000:6.1f} {m['floor']:7.3f} "
-                        f"{m['net']:6.3f} {m['post']:6.3f} "
-                        f"{m['wall']:7.3f} {m['ratio']:6.2f}x {m['server_429']:4g} "
+                        f"{m['rounds']:6g} {m['rtt'] * 1000:6.1f} {m['rtt_round'] * 1000:5.1f} "
+                        f"{m['floor']:7.3f} {m['net']:6.3f} {m['post']:6.3f} "
+                        f"{m['wall']:7.3f} {m['ratio']:6.2f}x {m['round_ratio']:6.2f}x "
+                        f"{m['server_429']:4g} "
                         f"{m['early']:5g} {m['gaps']:4g}"
                     )
         print()
@@ -456,23 +565,37 @@ def report(
                     )
             print()
     ours = names[-1]
-    if "nolimit" in args.modes.split(","):
+    modes = args.modes.split(",")
+    if "rounds" in modes:
+        exact = all(
+            table[(ours, "rounds", "async", k)]["depth"]
+            == table[(ours, "rounds", "async", k)]["rounds"]
+            or table[(ours, "rounds", "async", k)]["rounds"]
+            == math.ceil(table[(ours, "rounds", "async", k)]["requests"] / args.concurrency)
+            for k in args.scenario
+        )
+        print(
+            f"check: every bundle takes max(depth, requests / {args.concurrency}) rounds "
+            f"({ours}): {'yes' if exact else 'NO'}"
+        )
+    if "nolimit" in modes:
         for kind in args.clients.split(","):
-            worst = max(table[(ours, "nolimit", kind, k)]["ratio"] for k in args.scenario)
-            med = median([table[(ours, "nolimit", kind, k)]["ratio"] for k in args.scenario])
-            verdict = "met" if worst <= 1.1 else "MISSED"
-            print(
-                f"target bundle wall <= 1.1 x floor without a rate limit, {kind} ({ours}): "
-                f"worst {worst:.2f}x, median {med:.2f}x -> {verdict}"
-            )
+            for column, what in (("ratio", "floor"), ("round_ratio", "floor of full rounds")):
+                ratios = [table[(ours, "nolimit", kind, k)][column] for k in args.scenario]
+                verdict = "met" if max(ratios) <= 1.1 else "MISSED"
+                print(
+                    f"target bundle wall <= 1.1 x {what} without a rate limit, {kind} ({ours}): "
+                    f"worst {max(ratios):.2f}x, median {median(ratios):.2f}x -> {verdict}"
+                )
     if HEADLINE in args.scenario:
-        mode = args.modes.split(",")[0]
-        req = table[(ours, mode, args.clients.split(",")[0], HEADLINE)]["requests"]
+        mode = modes[0]
+        kind = "async" if mode == "rounds" else args.clients.split(",")[0]
+        req = table[(ours, mode, kind, HEADLINE)]["requests"]
         print(
             f"target requests per bundle ({HEADLINE}) <= 18: {req:g} -> "
             f"{'met' if req <= 18 else 'MISSED'}"
         )
-    early = sum(m["early"] for (name, *_), m in table.items() if name == ours)
+    early = sum(m.get("early", 0) for (name, *_), m in table.items() if name == ours)
     print(
         f"target zero requests before a Retry-After ({ours}): {early:g} early -> "
         f"{'met' if early == 0 else 'MISSED'}"
@@ -483,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=3, help="rounds; figures are medians (3)")
     p.add_argument("--latency", type=float, default=0.05, help="server latency, s (0.05)")
-    p.add_argument("--modes", default="nolimit,paced", help="nolimit,paced")
+    p.add_argument("--modes", default="rounds,nolimit,paced", help="rounds,nolimit,paced")
     p.add_argument("--rate", type=float, default=8.0, help="paced: server limit, req/s (8)")
     p.add_argument("--burst", type=int, default=10, help="paced: server bucket size (10)")
     p.add_argument("--concurrency", type=int, default=8, help="client max_concurrency (8)")
@@ -520,7 +643,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rounds: {args.runs}, the checkouts interleaved (order rotating); medians")
     print("rounds = max(depth, ceil(requests / concurrency)); floor = max(rounds x RTT,")
     print("  (requests - burst) / rate for the paced mode); RTT = one small request, measured;")
-    print("net = the call to its last answer; post = the rest (assembly, findings, redaction)")
+    print("round = a full round (that many small requests together); w/round = wall against")
+    print("  rounds x round; net = the call to its last answer; post = the rest (assembly,")
+    print("  findings, redaction)")
     print()
     sys.stdout.flush()
     rows: list[dict[str, Any]] = []

@@ -70,9 +70,11 @@ class Slots:
     `size` is the client's own `max_concurrency`, so its own limit never reorders them.
     """
 
-    TURNS = 16
+    TURNS = 8
     """A finished request's successors ask within a few loop turns (its own task; a task
-    awaiting it through `board.result`; a `gather` of those: about six hops)."""
+    awaiting it through `board.result`; a `gather` of those). Three are enough for every
+    sandbox scenario and fewer are not (`tests/rca/test_plan.py` fails); eight leave a
+    margin. Each turn can hold the parsing of answers that came meanwhile, so it costs."""
 
     def __init__(self, size: int, urgent: int) -> None:
         self.size = max(1, size)
