@@ -1,8 +1,9 @@
 """Collect one incident's neighbourhood: concurrently, frugally, with a deadline.
 
 The incident goes first, and with it every read that needs no answer of it (the status
-pages, the routing lists, the incident's timeline and metadata); once it has arrived, every
-source that depends only on it starts; then what depends on those (`plan.py`). Each source
+pages, the routing lists, the incident's timeline, comments and metadata; after it with
+`eager=False`); once it has arrived, every source that depends only on it starts; then what
+depends on those (`plan.py`, `sources.py`). Each source
 is a task (`tasks.py`) whose requests take turns by priority, the longest chain first; a
 source that fails becomes a gap, and only the incident itself failing fails the call. The
 answers become the bundle in `assemble.py`. Requests grow with the incident's
