@@ -52,7 +52,8 @@ bench:
 	.venv-bench/bin/python -m pip install --quiet -e '.[mcp]' betterstack-uptime
 	.venv-bench/bin/python bench/bundle.py
 	.venv-bench/bin/python bench/scale.py
-	.venv-bench/bin/python bench/listing.py
+	.venv-bench/bin/python bench/listing.py --walk
+	.venv-bench/bin/python bench/report.py
 	.venv-bench/bin/python bench/agents.py
 	.venv-bench/bin/python bench/hostile.py
 	.venv-bench/bin/python bench/import_time.py

@@ -53,6 +53,9 @@ _SECRET_WORDS = frozenset(
 )
 #: Joined forms seen in the wild (``apikey``, ``accesstoken``, ``clientsecret``, ``authtoken``).
 _SECRET_SUBSTRINGS = ("token", "secret", "passw", "credential", "apikey", "privatekey")
+#: A name that ends in one of these describes a credential without holding it
+#: (``token_expires_at``, ``auth_type``, ``password_enabled``): its value stays.
+_ABOUT_A_SECRET = frozenset({"at", "type", "enabled", "count", "length", "expires", "expiry"})
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
@@ -63,7 +66,7 @@ def is_secret_name(name: str) -> bool:
     ``private_key``, ``access_key`` and any ``*_key`` of several words are.
     """
     words = [w.lower() for w in _WORDS.findall(name)]
-    if not words:
+    if not words or words[-1] in _ABOUT_A_SECRET:
         return False
     if any(w in _SECRET_WORDS for w in words):
         return True

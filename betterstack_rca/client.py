@@ -7,13 +7,15 @@ same arguments, configuration, request rules, resources and collector; only the 
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
+from betterstack_rca._core.cache import ResponseCache
 from betterstack_rca._core.config import (
+    DEFAULT_CACHE_TTL,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RPS,
@@ -29,11 +31,11 @@ from betterstack_rca._core.transport import (
     RequestStats,
     SyncSender,
     ThreadedSender,
-    async_read_only_transport,
-    read_only_transport,
 )
+from betterstack_rca._core.wire import async_read_only_transport, read_only_transport
 from betterstack_rca.errors import BetterStackError
 from betterstack_rca.resources import ResourceSet
+from betterstack_rca.resources._cache import CACHE_POLICY
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -70,6 +72,7 @@ def _event_incident_id(event: WebhookEvent) -> str:
 #: and tests down. Pass max_rps= to pace it like the real API (benchmarks do).
 SANDBOX_MAX_RPS = 1000.0
 
+_T = TypeVar("_T")
 _Transport = TypeVar("_Transport", httpx.BaseTransport, httpx.AsyncBaseTransport)
 _Client = TypeVar("_Client", bound="_BaseClient[Any, Any]")
 
@@ -97,6 +100,7 @@ class _BaseClient(ResourceSet[E], Generic[E, _Transport]):
         burst: int | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP,
+        cache_ttl: float = DEFAULT_CACHE_TTL,
         transport: _Transport | None = None,
     ) -> None:
         self._config = config = ClientConfig.resolve(
@@ -109,8 +113,14 @@ class _BaseClient(ResourceSet[E], Generic[E, _Transport]):
             burst=burst,
             max_concurrency=max_concurrency,
             retry_after_cap=retry_after_cap,
+            cache_ttl=cache_ttl,
         )
         self._connect(config, transport)
+
+    def _sender_options(self, config: ClientConfig) -> dict[str, Any]:
+        """The sender's options, with this client's read cache (`cache_ttl=0`: none)."""
+        cache = ResponseCache(CACHE_POLICY, ttl=config.cache_ttl) if config.cache_ttl else None
+        return {**config.sender_options(), "cache": cache}
 
     def _connect(self, config: ClientConfig, transport: _Transport | None) -> None:
         """Open the httpx client and the sender, and attach the resources to them."""
@@ -206,8 +216,14 @@ class _BaseClient(ResourceSet[E], Generic[E, _Transport]):
 
     @property
     def stats(self) -> RequestStats:
-        """Requests, retries and 429s of this client so far."""
+        """Requests, retries, 429s and cache hits of this client so far."""
         return self._sender.stats
+
+    @property
+    def cache(self) -> ResponseCache | None:
+        """The read cache every bundle of this client shares (None with ``cache_ttl=0``):
+        its ``hits``, ``coalesced``, ``len()`` and ``bytes``; ``cache.clear()`` empties it."""
+        return self._sender.cache
 
 
 class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
@@ -217,6 +233,8 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
     team from ``BETTERSTACK_BASE_URL`` / ``BETTERSTACK_TEAM``). Every request is a GET,
     paced (``max_rps``, shared by all threads), retried on 408/429/5xx/connection errors
     (``max_retries``), and honours ``Retry-After`` up to ``retry_after_cap`` seconds.
+    Configuration reads are kept ``cache_ttl`` seconds (default 300; 0: no cache) and
+    shared by every bundle of the client (``bs.cache``).
     """
 
     _http: httpx.Client
@@ -224,17 +242,18 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
 
     def _connect(self, config: ClientConfig, transport: httpx.BaseTransport | None) -> None:
         self._http = httpx.Client(
-            transport=read_only_transport(transport), **config.httpx_options()
+            transport=read_only_transport(transport, tls=config.uses_tls),
+            **config.httpx_options(),
         )
-        self._sender = SyncSender(self._http, **config.sender_options())
-        self._attach(SyncExecutor(self._sender.get, config.team_name))
+        self._sender = SyncSender(self._http, **self._sender_options(config))
+        self._attach(SyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
 
     def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET any API path (e.g. ``"/api/v2/monitors"``) and return its decoded JSON.
 
         For endpoints not yet modelled. Same token, pacing, retries and errors; GET only.
         """
-        return self._sender.get(path, dict(params) if params else None).body
+        return self._sender.get(path, dict(params) if params else None, cached=False).body
 
     def bundle(self, incident_id: int | str, **options: Any) -> IncidentBundle:
         """Collect everything around one incident into an `IncidentBundle`.
@@ -249,6 +268,13 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
         from betterstack_rca.rca.options import BundleOptions
 
         opts = BundleOptions.build(**self._sandbox_clock(options))
+        return self._concurrently(lambda api: collect(api, incident_id, opts))
+
+    def _concurrently(
+        self, work: Callable[[ResourceSet[AsyncExecutor]], Coroutine[Any, Any, _T]]
+    ) -> _T:
+        """Run `work` over async resources whose requests run in threads of this client
+        (its transport, pacing, cache and counters): how `bundle()` is concurrent."""
         pool = concurrent.futures.ThreadPoolExecutor(
             self._config.max_concurrency, thread_name_prefix="betterstack-rca"
         )
@@ -258,7 +284,7 @@ class BetterStack(_BaseClient[SyncExecutor, httpx.BaseTransport]):
             AsyncExecutor(threaded.get, self._config.team_name, self._config.max_concurrency)
         )
         try:
-            return run_sync(collect(api, incident_id, opts))
+            return run_sync(work(api))
         finally:
             threaded.cancelled.set()  # requests still queued or retrying give up now
             pool.shutdown(wait=False, cancel_futures=True)
@@ -290,14 +316,16 @@ class AsyncBetterStack(_BaseClient[AsyncExecutor, httpx.AsyncBaseTransport]):
 
     def _connect(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None) -> None:
         self._http = httpx.AsyncClient(
-            transport=async_read_only_transport(transport), **config.httpx_options()
+            transport=async_read_only_transport(transport, tls=config.uses_tls),
+            **config.httpx_options(),
         )
-        self._sender = AsyncSender(self._http, **config.sender_options())
+        self._sender = AsyncSender(self._http, **self._sender_options(config))
         self._attach(AsyncExecutor(self._sender.get, config.team_name, config.max_concurrency))
 
     async def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET any API path and return its decoded JSON (see `BetterStack.get_json`)."""
-        return (await self._sender.get(path, dict(params) if params else None)).body
+        params_ = dict(params) if params else None
+        return (await self._sender.get(path, params_, cached=False)).body
 
     async def bundle(self, incident_id: int | str, **options: Any) -> IncidentBundle:
         """Collect everything around one incident (see `BetterStack.bundle`)."""

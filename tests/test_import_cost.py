@@ -35,7 +35,18 @@ def _under(modules: set[str], *prefixes: str) -> set[str]:
     return {m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes)}
 
 
-HEAVY = ("httpx", "pydantic", "pydantic_core", "tenacity", "dateutil", "mcp", "anyio")
+HEAVY = (
+    "httpx",
+    "pydantic",
+    "pydantic_core",
+    "tenacity",
+    "dateutil",
+    "mcp",
+    "anyio",
+    "matplotlib",
+    "pandas",
+    "numpy",
+)
 
 
 def test_import_betterstack_rca_loads_only_the_errors() -> None:
@@ -60,11 +71,25 @@ def test_help_loads_no_client_no_correlator_and_no_renderer() -> None:
             "betterstack_rca.client",
             "betterstack_rca.models",
             "betterstack_rca.rca",
+            "betterstack_rca.report",
             "betterstack_rca.sandbox",
             "betterstack_rca.webhooks",
         )
         == set()
     )
+
+
+def test_a_bundle_and_a_report_load_no_plotting_or_frames_until_asked() -> None:
+    code = (
+        "from betterstack_rca import BetterStack; from betterstack_rca.report.run import "
+        "run_report; bs = BetterStack.sandbox(reference_time='2025-06-01T12:00:00Z'); "
+        "rep = run_report(bs, bs.sandbox_account.account.reference_time.replace(hour=10), "
+        "bs.sandbox_account.account.reference_time, limit=2); rep.to_html(); "
+        "bs.bundle(rep.rows[0].incident_id).to_postmortem()"
+    )
+    loaded = loaded_by("-c", code)
+    assert "betterstack_rca.report.html" in loaded
+    assert _under(loaded, "matplotlib", "pandas", "numpy") == set()
 
 
 def test_the_client_loads_no_correlator_until_a_bundle_is_asked_for() -> None:

@@ -56,6 +56,12 @@ LATE_IMPORTS: dict[tuple[str, str], str] = {
     ("betterstack_rca.rca.bundle", "betterstack_rca.rca.render"): "bundle.to_markdown()",
     # The same for notebooks: `bundle._repr_html_()` calls the HTML renderer.
     ("betterstack_rca.rca.bundle", "betterstack_rca.rca.renderers.html"): "bundle._repr_html_()",
+    # And `bundle.to_postmortem()` and `bundle.plot()` (matplotlib only when called).
+    (
+        "betterstack_rca.rca.bundle",
+        "betterstack_rca.rca.renderers.postmortem",
+    ): "bundle.to_postmortem()",
+    ("betterstack_rca.rca.bundle", "betterstack_rca.rca.renderers.plot"): "bundle.plot()",
 }
 
 

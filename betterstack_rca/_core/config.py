@@ -27,6 +27,7 @@ DEFAULT_MAX_RPS = 8.0
 DEFAULT_BURST = 10
 DEFAULT_MAX_CONCURRENCY = 8
 DEFAULT_RETRY_AFTER_CAP = 60.0
+DEFAULT_CACHE_TTL = 300.0
 
 
 def check_token(token: str) -> None:
@@ -57,6 +58,7 @@ class ClientConfig:
     burst: int
     max_concurrency: int
     retry_after_cap: float
+    cache_ttl: float = DEFAULT_CACHE_TTL
 
     def __repr__(self) -> str:
         return (
@@ -77,6 +79,7 @@ class ClientConfig:
         burst: int | None,
         max_concurrency: int,
         retry_after_cap: float,
+        cache_ttl: float = DEFAULT_CACHE_TTL,
     ) -> ClientConfig:
         token = token if token is not None else os.environ.get(TOKEN_ENV)
         token = (token or "").strip()
@@ -100,6 +103,10 @@ class ClientConfig:
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
         if not retry_after_cap >= 0:
             raise ValueError(f"retry_after_cap must be >= 0 seconds, got {retry_after_cap!r}")
+        if not (
+            isinstance(cache_ttl, (int, float)) and cache_ttl >= 0 and math.isfinite(cache_ttl)
+        ):
+            raise ValueError(f"cache_ttl must be >= 0 seconds (0: no cache), got {cache_ttl!r}")
         burst = DEFAULT_BURST if burst is None else burst
         if not isinstance(burst, int) or burst < 1:
             raise ValueError(f"burst must be an integer >= 1, got {burst!r}")
@@ -113,7 +120,13 @@ class ClientConfig:
             burst=burst,
             max_concurrency=max_concurrency,
             retry_after_cap=float(retry_after_cap),
+            cache_ttl=float(cache_ttl),
         )
+
+    @property
+    def uses_tls(self) -> bool:
+        """Whether requests go over https (the base URL's scheme; no other is ever used)."""
+        return self.base_url.startswith("https://")
 
     def headers(self) -> dict[str, str]:
         return {

@@ -66,10 +66,14 @@ class SyncExecutor(_ExecutorBase):
     """Runs calls on a blocking sender."""
 
     def __init__(
-        self, get: Callable[[str, Params | None], RawResponse], team_name: str | None
+        self,
+        get: Callable[[str, Params | None], RawResponse],
+        team_name: str | None,
+        concurrency: int = 1,
     ) -> None:
         self._get = get
         self.team_name = team_name
+        self.concurrency = concurrency
 
     def call(self, call: Call[T]) -> T:
         try:
@@ -81,7 +85,9 @@ class SyncExecutor(_ExecutorBase):
         return parse_response(call, response)
 
     def paginate(self, call: PagedCall[T]) -> SyncPaginator[T]:
-        return SyncPaginator(self._get, self.scoped(call), max_items=call.max_items)
+        return SyncPaginator(
+            self._get, self.scoped(call), max_items=call.max_items, concurrency=self.concurrency
+        )
 
 
 class AsyncExecutor(_ExecutorBase):

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic_core import from_json
 
 from betterstack_rca._version import __version__
 from betterstack_rca.errors import (
@@ -359,6 +360,35 @@ def json_depth_exceeds(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+#: every byte but the quote and the brackets (deleted), and the brackets as parentheses
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+_AS_PARENS = bytes.maketrans(b"[]{}", b"()()")
+
+
+def json_text_depth_exceeds(content: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the valid UTF-8 JSON text `content` nests containers deeper than `limit`.
+
+    The same answer as `json_depth_exceeds` on its parsed value, read off the bytes at C
+    speed (a fifth of the walk's time on a page of 250 monitors): escaped backslashes and
+    quotes go, then everything but quotes and brackets, then the strings' contents (their
+    brackets are text); each pass then removes the innermost pairs, one level a pass.
+    """
+    if b"\\" in content:
+        content = content.replace(b"\\\\", b"")
+    if b'\\"' in content:
+        content = content.replace(b'\\"', b"")
+    # `""` is an empty string or two strings side by side: either way no text outside them
+    text = content.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in text:
+        text = b"".join(text.split(b'"')[::2])
+    brackets = text.translate(_AS_PARENS)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        brackets = brackets.replace(b"()", b"")
+    return bool(brackets)
+
+
 def decode_json(
     content: bytes,
     *,
@@ -370,23 +400,36 @@ def decode_json(
     request_id = headers.get("x-request-id")
     if not content.strip():
         return None
-    content_type = headers.get("content-type", "")
     try:
-        value = json.loads(content)
-    except RecursionError:
-        reason = "JSON nested too deeply"
-    except UnicodeDecodeError:
-        reason = "body is not UTF-8 text"
-    except ValueError as exc:
-        if _looks_like_html(content, content_type):
-            reason = "expected JSON, got an HTML page"
+        # pydantic-core's parser (jiter): faster than the stdlib's, the same values, and
+        # repeated keys and short strings shared (a page repeats every key 250 times)
+        value = from_json(content)
+    except ValueError:
+        # the stdlib reads what jiter refuses (a BOM, lone surrogates, nesting deeper than
+        # jiter's own limit of 200)...
+        content_type = headers.get("content-type", "")
+        try:
+            value = json.loads(content)  # ...and says precisely what is wrong with the rest
+        except RecursionError:
+            reason = "JSON nested too deeply"
+        except UnicodeDecodeError:
+            reason = "body is not UTF-8 text"
+        except ValueError as exc:
+            if _looks_like_html(content, content_type):
+                reason = "expected JSON, got an HTML page"
+            else:
+                reason = f"expected JSON, got invalid or truncated JSON ({exc})"
         else:
-            reason = f"expected JSON, got invalid or truncated JSON ({exc})"
+            # a nesting deeper than the limit needs at least that many brackets: count first
+            # (the walk, not the bytes: the stdlib also reads UTF-16 and UTF-32 here)
+            if content.count(b"[") + content.count(b"{") <= MAX_JSON_DEPTH or not (
+                json_depth_exceeds(value)
+            ):
+                return value
+            reason = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
     else:
-        # a nesting deeper than the limit needs at least that many brackets: count first
-        if content.count(b"[") + content.count(b"{") <= MAX_JSON_DEPTH or not (
-            json_depth_exceeds(value)
-        ):
+        # jiter accepts up to 200 levels: the limit is checked on the UTF-8 text it read
+        if not json_text_depth_exceeds(content):
             return value
         reason = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
     raise ResponseParseError(

@@ -1,9 +1,18 @@
 """Lazy paginators over Better Stack list endpoints.
 
 A list endpoint returns `{"data": [...], "pagination": {"first", "last", "prev", "next"}}`.
-`SyncPaginator` follows `next`; `AsyncPaginator` reads the page count from the first page's
-`last` link and fetches the remaining pages concurrently (within the client's concurrency),
-yielding items in order, and falls back to following `next` when `last` is not usable.
+Both paginators fetch the first page and, when its `last` link announces the page count
+(`next` is page 2 and `last` differs from it only in `page=`), fetch the remaining pages
+concurrently and yield them in order: `AsyncPaginator` always, `SyncPaginator` in
+`to_list()` (over a small thread pool; iterating it stays lazy, one page when the loop
+reaches it). Otherwise, and for any page beyond the announced last, they follow `next`.
+
+The fan-out (`fanout.py`) keeps at most `concurrency` requests in flight and at most
+`2 x concurrency` pages ahead of the consumer (a slow page does not hold the other requests
+back; memory stays bounded), and parses each page as soon as it arrives, while the other
+requests are on the wire. `to_list()`, which wants every page, sends pages 2..N before it
+parses page 1; a loop asks for page 2 only when it reaches it. Requests go through the
+client's sender, so its pacing and retries apply to each.
 
 Both refuse a `next` link to another host (the token never leaves the base URL's origin),
 stop with an error when a link repeats, and stop at `max_pages`.
@@ -13,12 +22,19 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from betterstack_rca._core.fanout import AsyncWindow, ThreadWindow
 from betterstack_rca._core.http import DEFAULT_BASE_URL, RawResponse, path_of
 from betterstack_rca.errors import ResponseParseError
 
@@ -179,6 +195,27 @@ def _first_params(call: PagedCall[Any], max_items: int | None) -> dict[str, str]
     return params
 
 
+def _fanout_plan(
+    first: Page[Any], path: str, max_items: int | None, max_pages: int
+) -> list[str] | None:
+    """The links of pages 2..N to fetch at once, or None to follow `next` instead."""
+    nxt, last, total = first.next_url, first.last_url, first.total_pages
+    if not nxt or not last or total is None or total < 2 or not first.fetched:
+        return None
+    if _page_number(nxt) != 2 or not _same_except_page(nxt, last):
+        return None
+    needed = total
+    if max_items is not None:
+        # enough pages for max_items if `keep` drops nothing; pages beyond, if it does,
+        # come one at a time through `next` (no speculative requests)
+        needed = min(total, math.ceil(max_items / first.fetched))
+    if needed > max_pages:
+        raise ResponseParseError(
+            f"the API announces {total} pages, more than max_pages={max_pages}", path=path
+        )
+    return [_with_page(nxt, n) for n in range(2, needed + 1)]
+
+
 class _Guard:
     """Detects repeating links and runaway page counts."""
 
@@ -202,6 +239,15 @@ class _Guard:
             )
 
 
+def _peek(response: RawResponse) -> Page[Any]:
+    """The links of a page and its item count, before it is parsed (the plan needs no more)."""
+    body = response.body
+    data = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(data, list):
+        return Page(items=[], number=None, next_url=None, last_url=None, total_pages=None)
+    return read_page(response, lambda _body: [None] * len(data))
+
+
 class SyncPaginator(Generic[T]):
     """Iterate items lazily (`for x in p`), page by page (`p.pages()`), or collect them."""
 
@@ -212,6 +258,7 @@ class SyncPaginator(Generic[T]):
         *,
         max_items: int | None = None,
         max_pages: int = DEFAULT_MAX_PAGES,
+        concurrency: int = 1,
     ) -> None:
         if max_items is not None and max_items < 0:
             raise ValueError(f"max_items must be >= 0, got {max_items!r}")
@@ -219,39 +266,79 @@ class SyncPaginator(Generic[T]):
         self._call = call
         self.max_items = max_items
         self.max_pages = max_pages
+        self.concurrency = max(1, concurrency)
+        """Requests in flight at once in `to_list()` (1: follow `next`, one page at a time)."""
         self.last_page: Page[T] | None = None
 
     def __repr__(self) -> str:
         return f"<SyncPaginator {self._call.path} max_items={self.max_items}>"
 
     def pages(self) -> Iterator[Page[T]]:
-        """Pages in order, following `next` until it is empty."""
+        """Pages in order, following `next` until it is empty (one request per page read)."""
+        return self._pages(fan_out=False)
+
+    def _pages(self, *, fan_out: bool) -> Iterator[Page[T]]:
         if self.max_items == 0:
             return
-        guard = _Guard(self.max_pages, self._call.path)
-        target: str = self._call.path
-        params: Params | None = _first_params(self._call, self.max_items)
-        seen_items = 0
-        while True:
-            response = self._fetch(target, params)
-            guard.visit(response.url)
-            page = read_page(response, self._call.parse, self._call.keep)
-            if params is not None and page.number is None:
+        call = self._call
+        guard = _Guard(self.max_pages, call.path)
+        response = self._fetch(call.path, _first_params(call, self.max_items))
+        guard.visit(response.url)
+        window: ThreadWindow[RawResponse, Page[T]] | None = None
+        if fan_out and self.concurrency > 1:
+            # the caller wants every page: the others are on the wire while this one parses
+            plan = _fanout_plan(_peek(response), call.path, self.max_items, self.max_pages)
+            if plan:
+                fetch = self._fetch
+                window = ThreadWindow(
+                    lambda url: fetch(url, None), self._parse, plan, self.concurrency
+                )
+        interrupted = False
+        try:
+            page = self._parse(response)
+            if page.number is None:
                 page.number = 1  # the first request carries no page parameter
             self.last_page = page
             yield page
-            seen_items += len(page.items)
-            if not page.next_url or not page.fetched:
-                return
-            if self.max_items is not None and seen_items >= self.max_items:
-                return
+            seen_items = len(page.items)
+
+            def enough() -> bool:
+                return self.max_items is not None and seen_items >= self.max_items
+
+            while window:
+                page = window.next()
+                guard.visit(page.url)
+                self.last_page = page
+                yield page
+                seen_items += len(page.items)
+                if not page.fetched or enough():
+                    return
+        except BaseException as exc:
+            interrupted = not isinstance(exc, (Exception, GeneratorExit))
+            raise
+        finally:
+            if window is not None:
+                window.close(wait=not interrupted)  # a Ctrl-C does not wait for the wire
+        # follow `next` (all of it without a usable plan; any pages beyond the announced last)
+        while page.next_url and page.fetched and not enough():
             if page.next_url in guard.seen:
                 guard.visit(page.next_url)
-            target, params = page.next_url, None
+            response = self._fetch(page.next_url, None)
+            guard.visit(response.url)
+            page = self._parse(response)
+            self.last_page = page
+            yield page
+            seen_items += len(page.items)
+
+    def _parse(self, response: RawResponse) -> Page[T]:
+        return read_page(response, self._call.parse, self._call.keep)
 
     def __iter__(self) -> Iterator[T]:
+        return self._items(self.pages())
+
+    def _items(self, pages: Iterator[Page[T]]) -> Iterator[T]:
         remaining = self.max_items
-        for page in self.pages():
+        for page in pages:
             for item in page.items:
                 if remaining is not None:
                     if remaining <= 0:
@@ -266,15 +353,17 @@ class SyncPaginator(Generic[T]):
         return Page(items=[], number=None, next_url=None, last_url=None, total_pages=None)
 
     def to_list(self) -> list[T]:
-        """Every item (up to `max_items`) in one list."""
-        return list(self)
+        """Every item (up to `max_items`) in one list; pages 2..N are fetched concurrently
+        when the first page announces how many there are."""
+        return list(self._items(self._pages(fan_out=True)))
 
 
 class AsyncPaginator(Generic[T]):
     """`async for x in p`, `p.pages()`, `await p.first_page()`, `await p.to_list()`.
 
     After the first page, the remaining pages are fetched concurrently when the `last` link
-    announces how many there are (at most `concurrency` pages ahead of the consumer).
+    announces how many there are: at most `concurrency` requests in flight, at most
+    `2 x concurrency` pages ahead of the consumer.
     """
 
     def __init__(
@@ -298,76 +387,76 @@ class AsyncPaginator(Generic[T]):
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._call.path} max_items={self.max_items}>"
 
-    def _fanout_plan(self, first: Page[T]) -> list[str] | None:
-        nxt, last, total = first.next_url, first.last_url, first.total_pages
-        if not nxt or not last or total is None or total < 2 or not first.fetched:
-            return None
-        if _page_number(nxt) != 2 or not _same_except_page(nxt, last):
-            return None
-        needed = total
-        if self.max_items is not None:
-            # enough pages for max_items if `keep` drops nothing; pages beyond, if it does,
-            # come one at a time through `next` (no speculative requests)
-            needed = min(total, math.ceil(self.max_items / first.fetched))
-        if needed > self.max_pages:
-            raise ResponseParseError(
-                f"the API announces {total} pages, more than max_pages={self.max_pages}",
-                path=self._call.path,
-            )
-        return [_with_page(nxt, n) for n in range(2, needed + 1)]
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Pages in order (an async generator)."""
+        return self._pages(eager=False)
 
-    async def pages(self) -> AsyncGenerator[Page[T], None]:
-        """Pages in order."""
+    async def _pages(self, *, eager: bool) -> AsyncGenerator[Page[T], None]:
         if self.max_items == 0:
             return
-        guard = _Guard(self.max_pages, self._call.path)
-        response = await self._fetch(self._call.path, _first_params(self._call, self.max_items))
+        call = self._call
+        guard = _Guard(self.max_pages, call.path)
+        response = await self._fetch(call.path, _first_params(call, self.max_items))
         guard.visit(response.url)
-        page = read_page(response, self._call.parse, self._call.keep)
-        if page.number is None:
-            page.number = 1  # the first request carries no page parameter
-        self.last_page = page
-        yield page
-        seen_items = len(page.items)
+        window: AsyncWindow[RawResponse, Page[T]] | None = None
+        if eager:  # the caller wants every page: the others go out before this one parses
+            window = self._window(_peek(response))
+        try:
+            if window is not None:
+                # two turns of the loop before parsing: one starts the window's requests,
+                # one the task `asyncio.wait_for` makes of each attempt (the sender's total
+                # timeout; Python 3.12 no longer makes one); then they are on the wire
+                await asyncio.sleep(0)
+                await asyncio.sleep(0)
+            page = self._parse(response)
+            if page.number is None:
+                page.number = 1  # the first request carries no page parameter
+            self.last_page = page
+            yield page
+            seen_items = len(page.items)
 
-        def enough() -> bool:
-            return self.max_items is not None and seen_items >= self.max_items
+            def enough() -> bool:
+                return self.max_items is not None and seen_items >= self.max_items
 
-        plan = self._fanout_plan(page)
-        if plan:
-            pending: deque[asyncio.Future[RawResponse]] = deque()
-            queue = deque(plan)
-            try:
-                while queue or pending:
-                    while queue and len(pending) < self.concurrency:
-                        pending.append(asyncio.ensure_future(self._fetch(queue.popleft(), None)))
-                    response = await pending.popleft()
-                    guard.visit(response.url)
-                    page = read_page(response, self._call.parse, self._call.keep)
-                    self.last_page = page
-                    yield page
-                    seen_items += len(page.items)
-                    if not page.fetched or enough():
-                        return
-            finally:
-                for future in pending:
-                    future.cancel()
-                if pending:
-                    await asyncio.gather(*pending, return_exceptions=True)
+            if not eager:
+                window = self._window(page)
+            while window:
+                page = await window.next()
+                guard.visit(page.url)
+                self.last_page = page
+                yield page
+                seen_items += len(page.items)
+                if not page.fetched or enough():
+                    return
+        finally:
+            if window is not None:
+                await window.close()
         # follow `next` (all of it without a usable plan; any pages beyond the announced last)
         while page.next_url and page.fetched and not enough():
             if page.next_url in guard.seen:
                 guard.visit(page.next_url)
             response = await self._fetch(page.next_url, None)
             guard.visit(response.url)
-            page = read_page(response, self._call.parse, self._call.keep)
+            page = self._parse(response)
             self.last_page = page
             yield page
             seen_items += len(page.items)
 
-    async def __aiter__(self) -> AsyncIterator[T]:
+    def _window(self, first: Page[Any]) -> AsyncWindow[RawResponse, Page[T]] | None:
+        plan = _fanout_plan(first, self._call.path, self.max_items, self.max_pages)
+        if not plan:
+            return None
+        fetch = self._fetch
+        return AsyncWindow(lambda url: fetch(url, None), self._parse, plan, self.concurrency)
+
+    def _parse(self, response: RawResponse) -> Page[T]:
+        return read_page(response, self._call.parse, self._call.keep)
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items(self.pages())
+
+    async def _items(self, pages: AsyncGenerator[Page[T], None]) -> AsyncIterator[T]:
         remaining = self.max_items
-        pages = self.pages()
         try:
             async for page in pages:
                 for item in page.items:
@@ -389,4 +478,5 @@ class AsyncPaginator(Generic[T]):
         return Page(items=[], number=None, next_url=None, last_url=None, total_pages=None)
 
     async def to_list(self) -> list[T]:
-        return [item async for item in self]
+        """Every item (up to `max_items`); pages 2..N are requested before page 1 is parsed."""
+        return [item async for item in self._items(self._pages(eager=True))]

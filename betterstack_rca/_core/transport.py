@@ -24,6 +24,7 @@ import httpx
 import tenacity
 
 from betterstack_rca._core import http
+from betterstack_rca._core.cache import How, ResponseCache
 from betterstack_rca._core.limits import DEFAULT_MAX_RESPONSE_BYTES, aread_body, read_body
 from betterstack_rca._core.pacing import TokenBucket, slot_waits
 from betterstack_rca._core.retry import RetryPolicy
@@ -57,6 +58,10 @@ class RequestStats:
     """Requests that finally failed (after their retries)."""
     max_in_flight: int = 0
     """Most requests in flight at once."""
+    cache_hits: int = 0
+    """Reads answered by the client's cache (no request sent)."""
+    coalesced: int = 0
+    """Reads that waited for the same request already in flight (no request sent)."""
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -145,6 +150,7 @@ class _SenderCore(RetryPolicy):
         retry_after_margin: float = 0.05,
         rng: random.Random | None = None,
         wall_clock: Callable[[], float] = time.time,
+        cache: ResponseCache | None = None,
     ) -> None:
         super().__init__(
             max_retries=max_retries,
@@ -163,6 +169,8 @@ class _SenderCore(RetryPolicy):
         """Total seconds one attempt may take from sending to the last byte of the body
         (httpx's own timeout applies to each read, so a trickling body would never end)."""
         self._wall_clock = wall_clock
+        self.cache = cache
+        """The client's read cache (None: off); shared by every bundle of the client."""
         self.stats = RequestStats()
         self._in_flight = 0
         self._count_lock = threading.Lock()
@@ -186,6 +194,13 @@ class _SenderCore(RetryPolicy):
 
     def on_retry(self) -> None:
         self._count("retries")
+
+    def served(self, how: How) -> None:
+        """Count a read the cache answered (``hit``) or coalesced (``coalesced``)."""
+        if how == "hit":
+            self._count("cache_hits")
+        elif how == "coalesced":
+            self._count("coalesced")
 
     def _count(self, name: str, amount: int = 1) -> None:
         with self._count_lock:
@@ -262,10 +277,22 @@ class SyncSender(_SenderCore):
         params: Params | None = None,
         *,
         cancel: threading.Event | None = None,
+        cached: bool = True,
     ) -> http.RawResponse:
-        """GET with pacing and retries. `cancel`, once set, ends waiting and retrying at once
-        (a bundle whose deadline passed stops its background requests this way)."""
-        request = self.build(self._client.build_request, self.url_for(target, params))
+        """GET with pacing and retries, through the cache (unless `cached` is False).
+        `cancel`, once set, ends waiting and retrying at once (a bundle whose deadline
+        passed stops its background requests this way)."""
+        url = self.url_for(target, params)
+        if self.cache is None or not cached:
+            return self._send(url, cancel)
+        response, how = self.cache.get_sync(
+            url, lambda: self._send(url, cancel), cancel.is_set if cancel else lambda: False
+        )
+        self.served(how)
+        return response
+
+    def _send(self, url: httpx.URL, cancel: threading.Event | None) -> http.RawResponse:
+        request = self.build(self._client.build_request, url)
         sleep = self._sleep if cancel is None else _interruptible(self._sleep, cancel)
         stop = self.stop()
         if cancel is not None:
@@ -332,8 +359,19 @@ class AsyncSender(_SenderCore):
         self._slots: asyncio.Semaphore | None = None
         self._sleep = sleep
 
-    async def get(self, target: str, params: Params | None = None) -> http.RawResponse:
-        request = self.build(self._client.build_request, self.url_for(target, params))
+    async def get(
+        self, target: str, params: Params | None = None, *, cached: bool = True
+    ) -> http.RawResponse:
+        """GET with pacing and retries, through the cache (unless `cached` is False)."""
+        url = self.url_for(target, params)
+        if self.cache is None or not cached:
+            return await self._send(url)
+        response, how = await self.cache.get_async(url, lambda: self._send(url))
+        self.served(how)
+        return response
+
+    async def _send(self, url: httpx.URL) -> http.RawResponse:
+        request = self.build(self._client.build_request, url)
         retrying = tenacity.AsyncRetrying(**self.retrying_options(self._sleep))
         try:
             return await retrying(self._attempt, request)
@@ -400,37 +438,3 @@ class ThreadedSender:
 
     def url_for(self, target: str, params: Params | None) -> httpx.URL:
         return self._sender.url_for(target, params)
-
-
-class _ReadOnlyTransport(httpx.BaseTransport):
-    """Wraps the real transport: a non-GET request raises before anything is written."""
-
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self._inner = inner
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        http.ensure_read_only(request.method, request.url.path)
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class _AsyncReadOnlyTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        http.ensure_read_only(request.method, request.url.path)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-def read_only_transport(inner: httpx.BaseTransport | None) -> httpx.BaseTransport:
-    return _ReadOnlyTransport(inner if inner is not None else httpx.HTTPTransport())
-
-
-def async_read_only_transport(inner: httpx.AsyncBaseTransport | None) -> httpx.AsyncBaseTransport:
-    return _AsyncReadOnlyTransport(inner if inner is not None else httpx.AsyncHTTPTransport())

@@ -208,7 +208,12 @@ FORMAT_ALIASES = {"markdown": "md", "text": "table", "txt": "table"}
 
 def add_format_flag(p: argparse.ArgumentParser, choices: Sequence[str], default: str) -> None:
     """``--format {choices}`` (aliases of `FORMAT_ALIASES` accepted), `default` first."""
-    names = {"md": "Markdown", "json": "JSON", "table": "a plain-text table"}
+    names = {
+        "md": "Markdown",
+        "json": "JSON",
+        "table": "a plain-text table",
+        "html": "a self-contained HTML page",
+    }
 
     def parse(text: str) -> str:
         value = FORMAT_ALIASES.get(text.strip().lower(), text.strip().lower())

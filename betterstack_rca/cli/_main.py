@@ -24,7 +24,16 @@ import traceback
 from typing import Any
 
 from betterstack_rca._version import __version__
-from betterstack_rca.cli import bundle, demo, incidents, listen, mcp, report, sandbox
+from betterstack_rca.cli import (
+    bundle,
+    demo,
+    incidents,
+    listen,
+    mcp,
+    postmortem,
+    report,
+    sandbox,
+)
 from betterstack_rca.cli._common import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -47,7 +56,16 @@ from betterstack_rca.cli._common import (
 __all__ = ["main", "run"]
 
 #: The command modules, in the order ``--help`` lists their commands.
-COMMANDS: tuple[Command, ...] = (demo, incidents, bundle, report, sandbox, listen, mcp)
+COMMANDS: tuple[Command, ...] = (
+    demo,
+    incidents,
+    bundle,
+    postmortem,
+    report,
+    sandbox,
+    listen,
+    mcp,
+)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

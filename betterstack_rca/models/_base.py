@@ -18,15 +18,19 @@ from enum import Enum
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     TypeAdapter,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import SchemaValidator, core_schema
 
 __all__ = [
     "BASE_CONFIG",
@@ -116,16 +120,6 @@ LaxStr = Annotated[str, BeforeValidator(_number_to_str)]
 _UTC_SUFFIX = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
 
 
-def _before_datetime(value: Any) -> Any:
-    # Timeline ids and some docs use "2021-02-12 23:59:59 UTC"; pydantic wants an offset.
-    if isinstance(value, str):
-        stripped = value.strip()
-        if _UTC_SUFFIX.search(stripped):
-            return _UTC_SUFFIX.sub("", stripped) + "+00:00"
-        return stripped
-    return value
-
-
 def _to_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         # Better Stack's timestamps are UTC; a naive one is read as UTC, never local time.
@@ -136,7 +130,54 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError(f"datetime out of range after conversion to UTC: {value!r}") from exc
 
 
-UTCDateTime = Annotated[datetime, BeforeValidator(_before_datetime), AfterValidator(_to_utc)]
+_NATIVE_DATETIME: SchemaValidator = SchemaValidator(core_schema.datetime_schema())
+
+
+def _lenient_datetime(value: Any) -> datetime:
+    # Only what native parsing refused gets here: timeline ids and some docs write
+    # "2021-02-12 23:59:59 UTC" (pydantic wants an offset), some values carry blanks.
+    if isinstance(value, str):
+        stripped = value.strip()
+        if _UTC_SUFFIX.search(stripped):
+            stripped = _UTC_SUFFIX.sub("", stripped) + "+00:00"
+        value = stripped
+    try:
+        parsed: datetime = _NATIVE_DATETIME.validate_python(value)
+    except ValidationError as exc:
+        raise ValueError(exc.errors()[0]["msg"]) from None
+    return parsed
+
+
+class _UTCDateTimeSchema:
+    """The schema of `UTCDateTime`: pydantic-core parses the value natively (ISO 8601, Unix
+    timestamps, datetime objects); only a value it refuses tries the lenient spellings (a
+    `UTC` suffix, surrounding blanks) in Python. One Python call per value remains: the
+    conversion to `timezone.utc` (pydantic-core's own UTC offset is a different tzinfo)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        parsed = core_schema.union_schema(
+            [
+                core_schema.datetime_schema(),
+                core_schema.no_info_plain_validator_function(_lenient_datetime),
+            ],
+            mode="left_to_right",
+            custom_error_type="utc_datetime_parsing",
+            custom_error_message=(
+                "Input should be a valid datetime (ISO 8601, a Unix timestamp, "
+                "or 'YYYY-MM-DD HH:MM:SS UTC')"
+            ),
+        )
+        return core_schema.no_info_after_validator_function(_to_utc, parsed)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(core_schema.datetime_schema())
+
+
+UTCDateTime = Annotated[datetime, _UTCDateTimeSchema()]
 """A timezone-aware datetime normalised to UTC (naive input is assumed to be UTC)."""
 
 
@@ -297,9 +338,13 @@ class JsonApiResource(BetterStackModel):
                 f"expected 'attributes' to be an object, got {describe(attributes)}"
             )
         flat: dict[str, Any] = {str(k): v for k, v in obj.items() if k != "attributes"}
-        if not (flat.keys() & attributes.keys()) and all(isinstance(k, str) for k in attributes):
-            flat.update(attributes)  # the usual case: nothing collides (a list has 250 of these)
-            return flat
+        if not (flat.keys() & attributes.keys()):
+            # the usual case, nothing collides (a list has 250 of these): one C-level merge,
+            # which refuses a key that is not a string (those go the careful way below)
+            try:
+                return dict(flat, **attributes)
+            except TypeError:
+                pass
         for raw_key, value in attributes.items():
             key = str(raw_key)
             if key not in flat:

@@ -263,6 +263,8 @@ class Stats(_Model):
     depth: int = 0
     """Longest chain of requests that had to wait for each other."""
     max_in_flight: int = 0
+    cache_hits: int = 0
+    """Reads the client's cache answered, or that waited for the same request in flight."""
 
 
 class Window(_Model):
@@ -439,6 +441,20 @@ class IncidentBundle(_Model):
             for e in self.timeline
         ]
         return pandas.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
+
+    def to_postmortem(self, template: str | None = None) -> str:
+        """A postmortem draft in Markdown (Google SRE / PagerDuty shape; docs/bundle.md);
+        `template`: a `string.Template` text of your own with the same named fields."""
+        from betterstack_rca.rca.renderers.postmortem import render_postmortem
+
+        return render_postmortem(self, template)
+
+    def plot(self, *, log: bool = False, ax: Any = None) -> Any:
+        """A matplotlib figure: response times, timeout ceiling, start/ack/resolve and
+        related failures marked (matplotlib is optional: the ``notebook`` extra)."""
+        from betterstack_rca.rca.renderers.plot import plot_bundle
+
+        return plot_bundle(self, log=log, ax=ax)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown(max_chars=20_000)

@@ -93,6 +93,7 @@ class Collector:
                 wall_time=round(time.perf_counter() - started, 4),
                 depth=self.board.depth(),
                 max_in_flight=requests.max_in_flight,
+                cache_hits=requests.cache_hits + requests.coalesced,
             )
         return bundle
 

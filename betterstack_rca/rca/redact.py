@@ -11,10 +11,11 @@ URL queries, `Bearer` tokens and heartbeat ping URLs wherever they appear.
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from betterstack_rca._scrub import (
     HEARTBEAT_PATH,
@@ -176,5 +177,79 @@ def redact(value: Any) -> Any:
 
 
 def redact_bundle(bundle: M) -> M:
-    """Redact a whole bundle (see module docstring)."""
-    return redact_model(bundle)
+    """Redact a whole bundle in place and return it (see module docstring).
+
+    The rules run on the bundle's JSON dump, exactly as in `redact_model`; what they changed
+    is then written back into the bundle's own objects, so the bundle is not validated again
+    (a bundle is assembled from validated models; validating it anew cost more than the
+    rest of the redaction apart from the text pass). For a bundle the caller owns and may
+    change: the collector's own, just assembled. `redact_model` returns a redacted copy.
+    """
+    dumped = bundle.model_dump(mode="json")
+    _write_back(bundle, dumped, Redactor().data(dumped))
+    return bundle
+
+
+def _write_back(model: BaseModel, dumped: dict[str, Any], redacted: dict[str, Any]) -> None:
+    """Set in `model` the values that differ between its dump and the redacted dump.
+
+    Only branches that differ are visited (`==` on the dumped data runs in C); models are
+    changed in place, containers and strings replaced, never mutated (they may be shared).
+    `Redactor.data` builds new data and leaves its input as it was, which this relies on.
+    """
+    fields = type(model).model_fields
+    extra = model.__pydantic_extra__
+    for key, value in redacted.items():
+        old = dumped.get(key)
+        if value == old:
+            continue
+        in_fields = key in fields
+        current = model.__dict__[key] if in_fields else (extra or {}).get(key)
+        try:
+            new = _rebuilt(current, old, value)
+        except _Revalidate:
+            # a value whose JSON form is not itself (a datetime, an enum, a number) changed
+            # somewhere in this field: what validating the redacted dump gives for the field
+            # (in practice redaction never gets here). An undeclared field is kept as the
+            # redacted JSON: validation keeps an extra value as sent (an `*_at` text becomes
+            # a datetime only while it still parses as one, which a redacted text does not).
+            new = _field_adapter(type(model), key).validate_python(value) if in_fields else value
+        if in_fields:
+            model.__dict__[key] = new
+        elif extra is not None:
+            extra[key] = new
+
+
+class _Revalidate(Exception):
+    """A changed value that only validation turns back into its Python type."""
+
+
+def _rebuilt(current: Any, old: Any, new: Any) -> Any:
+    """`current` (whose dump is `old`) with the changes of `new`: models written back in
+    place, lists and dicts rebuilt around them, plain strings replaced."""
+    if new == old:
+        return current
+    if isinstance(current, BaseModel) and isinstance(new, dict) and isinstance(old, dict):
+        _write_back(current, old, new)
+        return current
+    if isinstance(current, list) and isinstance(new, list) and isinstance(old, list):
+        if len(current) == len(new) == len(old):
+            return [_rebuilt(c, o, n) for c, o, n in zip(current, old, new, strict=True)]
+    elif isinstance(current, dict) and isinstance(new, dict) and isinstance(old, dict):
+        # the dump keeps the keys in order; keys it spells differently (enum keys) validate
+        if list(current) == list(old) == list(new):
+            return {k: _rebuilt(current[k], old[k], new[k]) for k in current}
+    elif type(current) is str and isinstance(new, str):
+        return new
+    raise _Revalidate
+
+
+@functools.lru_cache(maxsize=256)
+def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = cls.model_fields[name]
+    annotated: Any = Annotated
+    hint: Any = info.annotation
+    if info.metadata:
+        args = (hint, *info.metadata)
+        hint = annotated[args]
+    return TypeAdapter(hint)

@@ -19,6 +19,10 @@ def _handler_for(app: SandboxApp) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "betterstack-rca-sandbox"
         sys_version = ""
+        # TCP_NODELAY: the headers and the body go out as two writes; with Nagle on, a body
+        # under one segment waits for the client's delayed ACK of the headers (up to 40 ms
+        # per answer on Linux), a stall of this test server that real APIs do not have
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 
+import certifi
 import httpx
 import pytest
 
@@ -132,3 +134,54 @@ def test_context_managers_close_the_http_client() -> None:
 def test_async_get_json() -> None:
     client, _ = async_client(Recorder(lambda r: json_response(200, {"data": [1]})))
     assert asyncio.run(client.get_json("/api/v2/monitors")) == {"data": [1]}
+
+
+def _tls_context(client: BetterStack | AsyncBetterStack) -> ssl.SSLContext:
+    inner = client._http._transport._inner  # type: ignore[union-attr]
+    context: ssl.SSLContext = inner._pool._ssl_context
+    return context
+
+
+def test_clients_of_a_process_share_one_ssl_context() -> None:
+    # building a context loads the CA bundle (tens of ms): once per process, not per client
+    with BetterStack(TOKEN) as one, BetterStack(TOKEN) as two:
+        shared = _tls_context(one)
+        assert _tls_context(two) is shared
+        assert shared.verify_mode == ssl.CERT_REQUIRED
+        assert shared.check_hostname
+
+    async def make() -> ssl.SSLContext:
+        async with AsyncBetterStack(TOKEN) as aclient:
+            return _tls_context(aclient)
+
+    assert asyncio.run(make()) is shared
+
+
+def test_ssl_cert_file_gets_its_own_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    with BetterStack(TOKEN) as plain:
+        default = _tls_context(plain)
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
+    with BetterStack(TOKEN) as one, BetterStack(TOKEN) as two:
+        assert _tls_context(one) is not default
+        assert _tls_context(two) is _tls_context(one)
+
+
+def test_a_transport_of_the_caller_keeps_its_own_tls_settings() -> None:
+    unverified = httpx.HTTPTransport(verify=False)
+    with BetterStack(TOKEN, transport=unverified) as client:
+        assert client._http._transport._inner is unverified  # type: ignore[attr-defined]
+        context = unverified._pool._ssl_context
+        assert context is not None
+        assert context.verify_mode == ssl.CERT_NONE
+
+
+def test_a_plain_http_client_loads_no_ca_bundle_and_would_refuse_any_tls() -> None:
+    # the sandbox, a local proxy: no TLS is ever spoken, so no CA bundle is loaded for it;
+    # its context still verifies (hostname and chain) against no CA: every handshake fails
+    with BetterStack(TOKEN, base_url="http://127.0.0.1:9") as plain:
+        context = _tls_context(plain)
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
+    with BetterStack(TOKEN) as secure:
+        assert _tls_context(secure).cert_store_stats()["x509_ca"] > 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -131,6 +133,39 @@ def test_truncated_json_is_a_parse_error() -> None:
 def test_deeply_nested_json_is_a_parse_error() -> None:
     client, _ = sync_client(lambda r: httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000))
     with pytest.raises(ResponseParseError):
+        client.get_json("/api/v2/monitors")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"a": [1, 2.5, -0.0, 1e999, 123456789012345678901234567890], "b": "\\u00e9 x"}',
+        b"\xef\xbb\xbf" + b'{"data": []}',  # a BOM: the fast parser refuses, the stdlib reads it
+        b'["\\ud800"]',  # a lone surrogate, likewise
+        b"[" * 64 + b"]" * 64,  # as deep as an answer may nest
+        b"\xef\xbb\xbf" + b'{"a":' * 63 + b"[]" + b"}" * 63,  # the same through the stdlib
+        b'  {"a": NaN}\n',
+    ],
+    ids=["values", "bom", "lone-surrogate", "64-deep", "64-deep-bom", "nan"],
+)
+def test_a_body_decodes_to_what_the_stdlib_decoder_gives(content: bytes) -> None:
+    client, _ = sync_client(lambda r: httpx.Response(200, content=content))
+    got = client.get_json("/api/v2/monitors")
+    want = json.loads(content)
+    assert repr(got) == repr(want)  # repr: NaN != NaN, and -0.0 == 0.0
+
+
+@pytest.mark.parametrize("depth", [65, 100, 200, 201, 300])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["utf-8", "bom"])
+def test_nesting_deeper_than_64_is_a_parse_error_whichever_parser_reads_it(
+    depth: int, bom: bytes
+) -> None:
+    # the fast parser (jiter) reads up to 200 levels itself, the stdlib reads a BOM and
+    # deeper: both answers meet the same limit
+    content = bom + b'{"data": ' + b'[{"a": "]}", "b":' * (depth - 1) + b"1" + b"}]" * (depth - 1)
+    content += b"}"
+    client, _ = sync_client(lambda r: httpx.Response(200, content=content))
+    with pytest.raises(ResponseParseError, match="nested deeper than 64 levels"):
         client.get_json("/api/v2/monitors")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from _model_samples import PARSERS, load, parse_sample
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from betterstack_rca import models
 from betterstack_rca.models import (
@@ -46,12 +46,14 @@ from betterstack_rca.models import (
     TimelineItemType,
     TriggerType,
     UnknownStep,
+    UTCDateTime,
     parse_many,
     parse_on_call_events,
     parse_one,
     parse_rotation,
     parse_timeline,
 )
+from betterstack_rca.models._base import to_utc
 
 # --- ids -------------------------------------------------------------------------------
 
@@ -94,6 +96,16 @@ def test_attribute_id_different_from_resource_id_is_kept_aside() -> None:
     assert (comment.model_extra or {})["attributes_id"] == 99
 
 
+def test_flatten_keeps_the_order_and_stringifies_odd_keys() -> None:
+    # the fast path (nothing collides, every key a string) and the careful one agree
+    usual = JsonApiResource.flatten(
+        {"id": "1", "type": "x", "attributes": {"b": 1, "a": 2}, "links": {}}
+    )
+    assert list(usual) == ["id", "type", "links", "b", "a"]
+    odd = JsonApiResource.flatten({"id": "1", "type": "x", "attributes": {1: "one", "a": 2}})
+    assert odd == {"id": "1", "type": "x", "1": "one", "a": 2}
+
+
 # --- datetimes -------------------------------------------------------------------------
 
 
@@ -119,8 +131,37 @@ def test_datetimes_are_aware_utc(raw: Any, expected: datetime) -> None:
 
 
 def test_unparseable_datetime_is_a_validation_error() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as info:
         Incident.model_validate({"id": "1", "started_at": "yesterday-ish"})
+    (error,) = info.value.errors()
+    assert error["loc"] == ("started_at",)
+    assert "valid datetime" in error["msg"]
+    assert error["input"] == "yesterday-ish"
+
+
+@pytest.mark.parametrize(
+    "raw", ["  2021-02-12T23:59:59Z ", "2021-02-12 23:59:59 gmt", "2021-02-12T23:59:59 UTC"]
+)
+def test_lenient_datetime_spellings_still_parse(raw: str) -> None:
+    moment = to_utc(raw)
+    assert moment == datetime(2021, 2, 12, 23, 59, 59, tzinfo=timezone.utc)
+    assert moment.tzinfo is timezone.utc
+
+
+def test_datetimes_are_parsed_natively_with_one_python_step() -> None:
+    # speed: pydantic-core parses the value; Python only converts it to timezone.utc (the
+    # lenient spellings above are a fallback that runs only for what native parsing refuses)
+    schema = TypeAdapter(UTCDateTime).core_schema
+    assert schema["type"] == "function-after"
+    union = schema["schema"]
+    assert union["type"] == "union"
+    assert union["mode"] == "left_to_right"
+    assert union["choices"][0]["type"] == "datetime"
+
+
+def test_a_datetime_out_of_range_in_utc_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="out of range"):
+        Incident.model_validate({"id": "1", "started_at": "9999-12-31T23:59:59-05:00"})
 
 
 def _datetimes(value: Any) -> Iterator[datetime]:

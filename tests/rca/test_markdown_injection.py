@@ -137,13 +137,14 @@ def test_account_text_never_starts_a_line_of_structure(
 
 
 def test_the_report_index_quotes_account_text_on_one_line() -> None:
-    from betterstack_rca.cli.report import Report, ReportRow
+    from betterstack_rca.report import Report, ReportRow
 
     at = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
     incident = Incident.model_validate(
         {"id": "1", "type": "incident", "attributes": {"name": EVIL, "cause": EVIL}}
     )
-    report = Report(at, at, [ReportRow(incident), ReportRow(incident, error=EVIL)])
+    rows = [ReportRow.of_incident(incident), ReportRow.of_incident(incident, error=EVIL)]
+    report = Report(at, at, rows)
     index = report.index_markdown()
     for line in index.splitlines():
         assert not line.startswith(("## Findings", "1. **fake", "> ", "```", "# Injected")), line

@@ -319,3 +319,22 @@ def test_a_scheme_word_before_prose_is_not_a_credential() -> None:
     assert scrub("the token expired") == "the token expired"
     for credential in ("abcdef0123", "sk_live.abc", "AbCdEfGh", "a" * 24):
         assert credential not in scrub(f"Authorization: Bearer {credential}")
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("token_expires_at", False),
+        ("auth_type", False),
+        ("password_enabled", False),
+        ("required_keyword", False),
+        ("auth_token", True),
+        ("clientSecret", True),
+        ("deploy_token", True),
+        ("auth_password", True),
+    ],
+)
+def test_a_name_about_a_credential_is_not_one(name: str, secret: bool) -> None:
+    from betterstack_rca._scrub import is_secret_name
+
+    assert is_secret_name(name) is secret

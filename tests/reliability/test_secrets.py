@@ -163,7 +163,8 @@ def test_the_token_is_in_no_bundle_and_no_report(
     argv = ["--sandbox", "--debug", "report", "--since", "7d", "--limit", "3", "--out", str(out)]
     assert cli.main(argv) == 0
     files = [p for p in out.rglob("*") if p.is_file()]
-    assert len(files) == 1 + 2 * 3  # index.md and bundle.{json,md} per incident
+    # index.{md,json} and bundle.{json,md} and row.json per incident
+    assert len(files) == 2 + 3 * 3
     captured = capsys.readouterr()
     texts = {str(p): p.read_text() for p in files}
     texts |= {"stdout": captured.out, "stderr": captured.err}

@@ -3,10 +3,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 from sandbox_support import REF
@@ -102,3 +104,23 @@ def test_cli_prints_url_and_token_and_stops_on_sigterm() -> None:
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert "stopped" in out
+
+
+def test_server_sends_without_waiting_for_delayed_acks(
+    app: SandboxApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # headers and body are two writes: with Nagle on, a small body would wait for the
+    # client's delayed ACK of the headers (tens of ms per answer), which benchmarks would count
+    with SandboxServer(app) as srv:
+        handler = srv._httpd.RequestHandlerClass
+        nodelay: list[int] = []
+        original = handler.setup
+
+        def setup(self: Any) -> None:
+            original(self)
+            nodelay.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        monkeypatch.setattr(handler, "setup", setup)
+        assert _get(f"{srv.url}/api/v2/monitors?per_page=5")[0] == 200
+    assert nodelay
+    assert all(nodelay)
