@@ -7,12 +7,14 @@ https://betterstack.com/docs/uptime/api/list-all-comments/
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from ._base import (
     BetterStackModel,
@@ -24,6 +26,7 @@ from ._base import (
     parse_json_object,
     relationship_id,
 )
+from .heartbeats import Heartbeat
 from .metadata import MetadataMap
 from .monitors import Monitor
 
@@ -53,6 +56,7 @@ class IncidentStatus(OpenEnum):
 
 
 IncidentStatusValue = Annotated[IncidentStatus | str, Field(union_mode="left_to_right")]
+_I = TypeVar("_I", bound="Incident")
 
 
 class Incident(JsonApiResource):
@@ -126,6 +130,33 @@ class Incident(JsonApiResource):
     """Id of the heartbeat that raised it (``relationships.heartbeat`` or the attribute)."""
     monitor: Monitor | None = None
     """The monitor from the single-incident document's ``included``, when present."""
+    _heartbeat: Heartbeat | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_resource(
+        cls: builtins.type[_I], obj: Any, included: Sequence[Mapping[str, Any]] = ()
+    ) -> _I:
+        incident = super().from_resource(obj, included)
+        if included and incident.heartbeat_id is not None:
+            found = find_included(included, ("heartbeat",), incident.heartbeat_id)
+            if found is not None:
+                # a malformed extra is no reason to lose the incident: it is asked for instead
+                with contextlib.suppress(ValueError):
+                    incident._heartbeat = Heartbeat.from_resource(found)
+        return incident
+
+    @property
+    def heartbeat(self) -> Heartbeat | None:
+        """The heartbeat from the single-incident document's ``included``, when present (a
+        heartbeat incident's; not part of the incident's JSON)."""
+        return self._heartbeat
+
+    def without_included(self) -> Incident:
+        """A copy without the monitor and the heartbeat Better Stack included with it (a
+        bundle keeps them as its own ``monitor`` and ``heartbeat``)."""
+        copy = self.model_copy(update={"monitor": None})
+        copy._heartbeat = None
+        return copy
 
     @classmethod
     def prepare(cls, flat: dict[str, Any], included: Sequence[Mapping[str, Any]]) -> None:

@@ -22,7 +22,7 @@ from betterstack_rca.rca.options import SOURCES
 from betterstack_rca.rca.responders import resolve_responders
 from betterstack_rca.rca.rules.history import similar_incidents
 from betterstack_rca.rca.signals import BASELINE, RECENT
-from betterstack_rca.rca.tasks import TaskBoard
+from betterstack_rca.rca.tasks import TASK_ORDER, TaskBoard
 from betterstack_rca.rca.timeline import build_timeline
 
 #: Response-time samples kept before the start: what the latency rule compares.
@@ -47,9 +47,9 @@ def assemble(board: TaskBoard, incident: Incident, window: Window) -> IncidentBu
         )
     bundle = IncidentBundle(
         generated_at=board.now,
-        # the monitor Better Stack includes with the incident is `bundle.monitor`; keeping
-        # it twice would double the biggest object of the bundle
-        incident=incident.model_copy(update={"monitor": None}),
+        # the monitor Better Stack includes with the incident is `bundle.monitor` (and the
+        # heartbeat `bundle.heartbeat`); keeping it twice would double the biggest object
+        incident=incident.without_included(),
         window=window,
         monitor=monitor,
         heartbeat=d("heartbeat") if board.wants("heartbeat") else None,
@@ -105,7 +105,8 @@ def source_checks(board: TaskBoard) -> list[Check]:
     """One check per collection task: collected, skipped (with why) or failed (a gap)."""
     checks: list[Check] = []
     gaps = {g.source: g for g in board.gaps}
-    for name in board.tasks:
+    rank = {name: i for i, name in enumerate(TASK_ORDER)}
+    for name in sorted(board.tasks, key=lambda n: rank.get(n, len(rank))):
         if name in gaps:
             gap = gaps[name]
             status = f" ({gap.status_code})" if gap.status_code else ""

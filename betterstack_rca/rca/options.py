@@ -79,6 +79,11 @@ class BundleOptions:
     max_integrations: int = 250
     """Outgoing webhooks, email integrations and incoming webhooks listed (one page each)."""
     sources: frozenset[str] = field(default_factory=lambda: frozenset(SOURCES))
+    eager: bool = True
+    """Send the reads that need no answer of the incident (the status pages, the routing
+    lists, its timeline, comments and metadata) together with the incident itself: one
+    round trip less. An id the API does not know then costs those 8 requests as well,
+    instead of one (the webhook receiver turns it off)."""
     deadline: float = 60.0
     """Seconds. When it expires the bundle is returned with what was collected; the rest
     becomes gaps."""
@@ -115,6 +120,10 @@ class BundleOptions:
                 ):
                     raise ValueError(f"deadline must be a positive number of seconds: {value!r}")
                 values[name] = float(value)
+            elif name == "eager":
+                if not isinstance(value, bool):
+                    raise ValueError(f"eager must be True or False, got {value!r}")
+                values[name] = value
             elif name == "now":
                 if not isinstance(value, datetime) or value.tzinfo is None:
                     raise ValueError("now must be a timezone-aware datetime")
