@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint types pytest demo install clean cassettes bench dist-check
+.PHONY: test lint types pytest demo install clean cassettes bench dist-check fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint types pytest
+
+# The reliability fuzzers at 10,000 examples per heavy target (CI runs 2,000: .ci/run).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest tests/reliability/test_fuzz.py
 
 demo: $(STAMP)
 	$(BIN)/betterstack-rca --sandbox demo

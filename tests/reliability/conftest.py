@@ -1,6 +1,7 @@
 """Hypothesis profiles of the reliability suite, and its shared fixtures.
 
-``HYPOTHESIS_PROFILE=ci`` runs every fuzz target of this directory with 10,000 examples;
+``HYPOTHESIS_PROFILE=ci`` runs every fuzz target of this directory with 2,000 examples
+(``deep``: 10,000, ``make fuzz``; an hour-long run is ``deep`` with a longer budget);
 the default, ``dev``, with 100. The profile applies to the targets here only (they ask for
 it by name): loading it globally would also multiply the examples of every other
 hypothesis test of the suite, which set their own budgets.
@@ -22,6 +23,12 @@ _COMMON = {
 settings.register_profile("dev", max_examples=100, **_COMMON)  # type: ignore[arg-type]
 settings.register_profile(
     "ci",
+    max_examples=2_000,
+    print_blob=True,
+    **_COMMON,  # type: ignore[arg-type]
+)
+settings.register_profile(
+    "deep",
     max_examples=10_000,
     print_blob=True,
     **_COMMON,  # type: ignore[arg-type]
@@ -31,7 +38,7 @@ settings.register_profile(
 def fuzz_settings() -> settings:
     """The settings of the profile named by HYPOTHESIS_PROFILE (default "dev")."""
     name = os.environ.get(PROFILE_ENV, "dev")
-    if name not in ("dev", "ci"):
+    if name not in ("dev", "ci", "deep"):
         name = "dev"
     return settings.get_profile(name)
 

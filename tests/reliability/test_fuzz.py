@@ -6,8 +6,8 @@ that point anywhere), and arbitrary bytes. The result is a model (or a list of t
 `ResponseParseError`; nothing else. `parse_webhook` gets the same treatment: a
 `WebhookEvent` or a `WebhookParseError`.
 
-Examples per target come from the hypothesis profile (HYPOTHESIS_PROFILE=ci: 10,000; see
-conftest.py).
+Examples per target come from the hypothesis profile (HYPOTHESIS_PROFILE=ci: 2,000,
+deep: 10,000; see conftest.py).
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ def _a_model_or_a_parse_error(client: BetterStack, answer: Answer, name: str, bo
 
 FUZZ = fuzz_settings()
 
-#: The targets CI fuzzes with the full profile (HYPOTHESIS_PROFILE=ci: 10,000 examples each).
+#: The targets CI fuzzes with the full profile (HYPOTHESIS_PROFILE=ci: 2,000 examples each).
 #: Between the bytes and a model the client has three paths of its own: the decoder (every
 #: method), `parse_response` (every single read) and `read_page` plus pagination links (every
 #: list). `incidents.get` and `incidents.list` take the last two with the richest models; the
