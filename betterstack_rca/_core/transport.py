@@ -29,6 +29,7 @@ from betterstack_rca._core.cache import How, ResponseCache
 from betterstack_rca._core.limits import DEFAULT_MAX_RESPONSE_BYTES, aread_body, read_body
 from betterstack_rca._core.pacing import TokenBucket, slot_waits
 from betterstack_rca._core.retry import RetryPolicy
+from betterstack_rca._core.run import within
 from betterstack_rca.errors import (
     APIConnectionError,
     APIError,
@@ -409,9 +410,7 @@ class AsyncSender(_SenderCore):
             await self._pace()
             self.enter()
             try:
-                response, content = await asyncio.wait_for(
-                    self._exchange(request), timeout=self.timeout
-                )
+                response, content = await within(self._exchange(request), self.timeout)
             except asyncio.TimeoutError:
                 raise self.timed_out(request.url.path) from None
             except ReadOnlyError:

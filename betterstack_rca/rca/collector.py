@@ -17,6 +17,7 @@ import asyncio
 import time
 from datetime import datetime, timezone
 
+from betterstack_rca._core.run import within
 from betterstack_rca._core.transport import track_requests
 from betterstack_rca.errors import APITimeoutError
 from betterstack_rca.models import Incident
@@ -67,7 +68,7 @@ class Collector:
             if self.options.eager:
                 plan.spawn_early()
             try:
-                incident = await asyncio.wait_for(fetch, timeout=self.options.deadline)
+                incident = await within(fetch, self.options.deadline)
             except BaseException as exc:
                 plan.abandon()
                 board.cancel()
