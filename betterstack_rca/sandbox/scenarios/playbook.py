@@ -18,6 +18,7 @@ from betterstack_rca.sandbox.scenarios.maintenance_overran import PLAY as MAINTE
 from betterstack_rca.sandbox.scenarios.recurring_history import PLAY as RECURRING_HISTORY
 from betterstack_rca.sandbox.scenarios.region_blip import PLAY as REGION_BLIP
 from betterstack_rca.sandbox.scenarios.shared_upstream import PLAY as SHARED_UPSTREAM
+from betterstack_rca.sandbox.scenarios.slow_degradation import PLAY as SLOW_DEGRADATION
 from betterstack_rca.sandbox.scenarios.spec import Scenario
 from betterstack_rca.sandbox.scenarios.stage import Cast, Play, Stage, incident_id, monitor_id
 from betterstack_rca.sandbox.scenarios.tls_expiry import PLAY as TLS_EXPIRY
@@ -42,6 +43,7 @@ PLAYS: tuple[Play, ...] = (
     UPSTREAM_CERT,
     RECURRING_HISTORY,
     SHARED_UPSTREAM,
+    SLOW_DEGRADATION,
 )
 
 
