@@ -152,6 +152,62 @@ def test_unrelated_blips_stay_out() -> None:
     assert "coincidence" in c.reason
 
 
+def _burst(offsets: list[int], cause: str = "Status 502") -> IncidentBundle:
+    """This monitor and others on unrelated hosts and groups, failing at `offsets` seconds."""
+    hosts = ["app.acmecloud.com", "search.acme-search.net", "sessions.acmecdn.net"]
+    hosts += ["support.acmehelp.io", "portal.acmepartners.com", "shop.acme.store"]
+    main = _dns("1", 0, f"https://{hosts[0]}/health", cause="Status 502")
+    others = [
+        _dns(str(k + 2), off, f"https://{hosts[k + 1]}/", cause=cause)
+        for k, off in enumerate(offsets)
+    ]
+    mons = [monitor(f"m{k + 2}", monitor_group_id=f"g{k + 2}") for k in range(len(offsets))]
+    own = monitor("m1", monitor_group_id="g1")
+    return run(bundle(main, related_incidents=others, related_monitors=mons, monitor=own))
+
+
+def test_a_burst_of_the_same_cause_on_unrelated_hosts_is_a_shared_dependency() -> None:
+    b = _burst([25, 50, 80, 110])
+    shared = finding(b, "shared_failure")
+    assert shared is not None
+    assert shared.data["linked_by"] == "burst"
+    assert shared.data["others"] == 4
+    assert shared.data["groups"] == 5
+    assert shared.data["shared"] == []
+    assert "5 monitors in 5 groups failed within 2 min" in shared.summary
+    assert "nothing in their configuration in common" in shared.summary
+    assert shared.role == "trigger"
+    assert shared.level == "medium"  # this one was first: nothing precedes the start
+    assert shared.confidence > finding(b, "cause_http_5xx").confidence
+    assert [f.rule for f in b.findings[:2]] == ["shared_failure", "cause_http_5xx"]
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "shared_failure"
+    assert check(b, "shared_failure").status == "fired"
+
+
+def test_a_burst_names_the_first_to_fail_when_it_is_another() -> None:
+    shared = finding(_burst([-90, 30, 60]), "shared_failure")
+    assert shared is not None
+    assert "(first to fail: incident 2)" in shared.summary
+    assert shared.level == "high"  # another monitor failed before this one
+
+
+@pytest.mark.parametrize(
+    ("offsets", "cause"),
+    [
+        ([25, 50], "Status 502"),  # two others: still a coincidence
+        ([25, 50, 80], "Request timeout"),  # another cause class
+        ([25, 50, 420], "Status 502"),  # the third 7 min later: not a burst
+    ],
+)
+def test_too_few_too_different_or_too_spread_is_no_burst(offsets: list[int], cause: str) -> None:
+    b = _burst(offsets, cause)
+    assert finding(b, "shared_failure") is None
+    c = check(b, "shared_failure")
+    assert c.status == "ruled_out"
+    assert "coincidence" in c.reason
+
+
 @pytest.mark.parametrize(
     ("own_url", "other_url", "linked_by"),
     [
