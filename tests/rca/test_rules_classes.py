@@ -14,6 +14,7 @@ from betterstack_rca.models import (
     Incident,
     Monitor,
     MonitorGroup,
+    MonitorResponseTimes,
     OnCallCalendar,
     Policy,
     Severity,
@@ -316,6 +317,72 @@ def test_a_config_change_is_the_trigger_not_the_5xx() -> None:
     assert b.diagnosis.trigger is not None
     assert b.diagnosis.trigger.rule == "config_changed"
     assert finding(b, "cause_http_5xx").role == "symptom"
+
+
+def _ramp(start: datetime, climb_minutes: int, factor: float = 20.0) -> MonitorResponseTimes:
+    """Samples every 5 min over 3 h before `start` from two regions, at 0.4 s, climbing
+    linearly to x(1 + factor) over the last `climb_minutes` before the start."""
+    regions = []
+    for region in ("us", "eu"):
+        rows = []
+        for k in range(36, 0, -1):
+            at = start - 5 * k * MIN
+            left = (start - at) / MIN
+            rt = 0.4
+            if left < climb_minutes:
+                rt *= 1 + factor * (climb_minutes - left) / climb_minutes
+            rows.append({"at": at.isoformat(), "response_time": round(rt, 4)})
+        regions.append({"region": region, "response_times": rows})
+    return MonitorResponseTimes.model_validate(
+        {"id": "10", "type": "monitor_response_times", "regions": regions}
+    )
+
+
+def test_a_degradation_before_a_timeout_is_the_trigger_not_a_later_sibling_edit() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Request timeout")
+    mon = monitor("10", monitor_group_id="g1", updated_at=T0 - 19 * 24 * 60 * MIN)
+    edited = monitor("11", monitor_group_id="g1", updated_at=T0 - 10 * MIN)  # healthy
+    b = run(bundle(main, monitor=mon, siblings=[edited], response_times=_ramp(T0, 40)))
+    rise = finding(b, "latency_rising")
+    assert rise is not None
+    assert rise.role == "trigger"
+    assert rise.at == T0 - 35 * MIN  # the first sample above the baseline, not T-20 min
+    assert "climbing since 11:25 UTC (35 min before)" in rise.summary
+    assert rise.data["onset"] == (T0 - 35 * MIN).isoformat()
+    assert finding(b, "config_changed") is None
+    trigger = b.diagnosis.trigger
+    assert trigger is not None
+    assert trigger.rule == "latency_rising"
+    assert trigger.data["role"] == "trigger"
+    assert "No state change" not in trigger.summary
+    assert trigger.level == "medium"
+    assert finding(b, "cause_timeout").role == "symptom"
+
+
+def test_a_config_change_still_beats_the_degradation_it_started() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Status 502")
+    mon = monitor("10", updated_at=T0 - 16 * MIN)
+    b = run(bundle(main, monitor=mon, response_times=_ramp(T0, 15, factor=9)))
+    assert finding(b, "latency_rising") is not None
+    assert finding(b, "config_changed").level == "high"  # response times rose after it
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "config_changed"
+
+
+def test_a_config_change_made_after_the_climb_began_does_not_explain_it() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Status 502")
+    mon = monitor("10", updated_at=T0 - 4 * MIN)
+    b = run(bundle(main, monitor=mon, response_times=_ramp(T0, 30, factor=9)))
+    assert finding(b, "config_changed").level == "medium"
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "latency_rising"  # the earlier state change
+
+
+def test_flat_response_times_are_no_trigger() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Request timeout")
+    b = run(bundle(main, monitor=monitor("10"), response_times=_ramp(T0, 0)))
+    assert finding(b, "latency_rising") is None
+    assert check(b, "latency_rising").status == "ran"
 
 
 def test_a_config_change_after_the_start_is_ruled_out() -> None:

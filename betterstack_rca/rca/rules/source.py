@@ -165,15 +165,20 @@ def latency_rising(b: IncidentBundle) -> Outcome:
             f"response times in the 20 min before the start matched the 2 h before "
             f"(median {trend.baseline:.3f}s -> {trend.recent:.3f}s)",
         )
+    since = ""
+    if trend.onset is not None and start is not None and trend.onset < start:
+        since = f", climbing since {trend.onset:%H:%M} UTC ({minutes(start - trend.onset)} before)"
+    # a degradation that precedes the failure is a state change before the start (a trigger):
+    # a config change, a dependency or a heartbeat that came first still wins the diagnosis
     return Finding(
         rule=name,
-        role="symptom",
-        at=trend.rise_at,
+        role="trigger",
+        at=trend.onset or trend.rise_at,
         confidence=0.6,
         summary=(
             f"Response times rose before the start: median {trend.baseline:.3f}s -> "
             f"{trend.recent:.3f}s in {len(trend.rising_regions)} of {len(trend.all_regions)} "
-            "regions (a degrading service, not a sudden cut)"
+            f"regions{since} (a degrading service, not a sudden cut)"
         ),
         evidence=ids(matching(b, lambda e: e.kind == "latency_rise")),
         signals=[f"response times rose in {', '.join(trend.rising_regions)}"],
