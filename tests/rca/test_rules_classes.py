@@ -397,6 +397,43 @@ def test_a_config_change_after_the_start_is_ruled_out() -> None:
     assert "No state change" in trigger.summary
 
 
+def test_expired_from_one_region_with_a_valid_certificate_is_a_regional_edge() -> None:
+    main = incident(
+        "1",
+        T0,
+        monitor_id="10",
+        cause="SSL certificate expired",
+        regions=["eu"],
+        ssl_certificate_expires_at=T0 + timedelta(days=80),
+    )
+    b = run(bundle(main, monitor=monitor("10")))
+    tls = finding(b, "cause_tls")
+    assert tls.role == "symptom"
+    assert tls.data["expired"] is False
+    assert "valid until 2027-02-08 12:00 UTC (80 days after the start), so it did not expire" in (
+        tls.summary
+    )
+    regional = finding(b, "partial_regions")
+    assert "a regional edge serving another certificate" in regional.summary
+    assert [f.rule for f in b.findings[:2]] == ["partial_regions", "cause_tls"]
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "partial_regions"
+
+
+@pytest.mark.parametrize(
+    ("cause", "expires"),
+    [("SSL handshake failed", 80), ("SSL certificate expired", None)],
+)
+def test_a_tls_cause_without_a_contradicting_date_reads_as_reported(
+    cause: str, expires: int | None
+) -> None:
+    at = T0 + timedelta(days=expires) if expires is not None else None
+    main = incident("1", T0, monitor_id="10", cause=cause, ssl_certificate_expires_at=at)
+    tls = finding(run(bundle(main)), "cause_tls")
+    assert tls.summary == f"Cause reported by Better Stack: {cause} (TLS)"
+    assert "expired" not in tls.data
+
+
 def test_an_expired_certificate_dates_the_tls_cause() -> None:
     main = incident(
         "1",
