@@ -176,7 +176,7 @@ def test_a_burst_of_the_same_cause_on_unrelated_hosts_is_a_shared_dependency() -
     assert shared.data["groups"] == 5
     assert shared.data["shared"] == []
     assert "5 monitors in 5 groups failed within 2 min" in shared.summary
-    assert "nothing in their configuration in common" in shared.summary
+    assert "with no host, group, DNS zone or domain common to all" in shared.summary
     assert shared.role == "trigger"
     assert shared.level == "medium"  # this one was first: nothing precedes the start
     assert shared.confidence > finding(b, "cause_http_5xx").confidence
@@ -184,6 +184,40 @@ def test_a_burst_of_the_same_cause_on_unrelated_hosts_is_a_shared_dependency() -
     assert b.diagnosis.trigger is not None
     assert b.diagnosis.trigger.rule == "shared_failure"
     assert check(b, "shared_failure").status == "fired"
+
+
+def test_a_burst_larger_than_a_group_link_is_the_cluster() -> None:
+    b = _burst([25, 50, 80, 110])
+    b.related_monitors[0] = monitor("m2", monitor_group_id="g1")  # one other in the group
+    shared = finding(
+        run(
+            bundle(
+                b.incident,
+                related_incidents=b.related_incidents,
+                related_monitors=b.related_monitors,
+                monitor=b.monitor,
+            )
+        ),
+        "shared_failure",
+    )
+    assert shared.data["linked_by"] == "burst"
+    assert shared.data["others"] == 4
+    assert "5 monitors in 4 groups" in shared.summary
+
+
+def test_a_group_link_as_large_as_the_burst_wins() -> None:
+    b = _burst([25, 50, 80])
+    mons = [monitor(f"m{k + 2}", monitor_group_id="g1") for k in range(3)]
+    again = run(
+        bundle(
+            b.incident,
+            related_incidents=b.related_incidents,
+            related_monitors=mons,
+            monitor=b.monitor,
+        )
+    )
+    shared = finding(again, "shared_failure")
+    assert shared.data["linked_by"] == "group"
 
 
 def test_a_burst_names_the_first_to_fail_when_it_is_another() -> None:

@@ -7,8 +7,9 @@ regions, and (for the weaker links) the same cause class, or an upstream cause t
 first (a DNS, TLS or connection failure before this monitor's 5xx or timeout). A dependency
 need not show in the monitors' configuration (an identity, payment or search API that
 services on unrelated hosts all call): several monitors failing with this one's cause class
-within a few minutes link by that *burst* alone. A co-failing monitor or two with nothing
-in common are a coincidence: the check says so, no finding does.
+within a few minutes link by that *burst*, when no configured link explains as many. A
+co-failing monitor or two with nothing in common are a coincidence: the check says so, no
+finding does.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 WEAK_MIN = 2
 
 #: A burst: at least this many other monitors failing with this one's cause class within
-#: BURST_SPAN of its start link by that alone, when nothing in their configuration does
+#: BURST_SPAN of its start link by that alone, when no configured link explains as many
 #: (a dependency they all call that no monitor checks, not an everyday coincidence).
 BURST_MIN = 3
 BURST_SPAN = timedelta(minutes=5)
@@ -232,7 +233,8 @@ def shared_failure(b: IncidentBundle) -> Outcome:
             continue  # one other 5xx under the company's domain is a coincidence
         if found and (best is None or (len(found), -rank) > (best[0], best[1])):
             best = (len(found), -rank, dimension, found)
-    if best is None and (found := burst(own, others)):
+    # a burst larger than what any configured link explains is the better cluster
+    if (found := burst(own, others)) and (best is None or len(found) > best[0]):
         best = (len(found), -len(DIMENSIONS), "burst", found)
     if best is None:
         causes = sorted({o.incident.cause or "?" for o in others})
@@ -338,8 +340,8 @@ def _burst_finding(b: IncidentBundle, own: Member, chosen: list[Member]) -> Find
     summary = (
         f"{len(cluster)} monitors {where}failed within {minutes(spread)}, all {label} "
         f"('{own.incident.cause}'): this one and {len(chosen)} other(s), on {len(hosts)} "
-        "hosts with nothing in their configuration in common; a dependency they all call "
-        "(an upstream API, identity or payment provider, network) is likely, not this "
+        "hosts with no host, group, DNS zone or domain common to all; a dependency they all "
+        "call (an upstream API, identity or payment provider, network) is likely, not this "
         "monitor alone" + (f" (first to fail: {origin.name})" if origin is not own else "")
     )
     signals = [

@@ -1,10 +1,15 @@
 """(n) ``shared_upstream``: the identity provider every product logs in through answered 503
-to its callers; five monitors of five groups, on five unrelated domains, failed with the
+to its callers; five monitors of three groups, on five unrelated domains, failed with the
 same ``Status 502`` within two minutes.
 
-Nothing ties the hosts together (no common group, domain, zone or status-page section):
+Nothing ties the hosts together (no group, domain, zone or status-page section common to all):
 only the timing and the identical cause say "one dependency". The trap: this incident's
 monitor is simply the first of the five to be checked, so it reads as its own outage.
+
+Added after the snapshots were pinned (``shapes_background=False``): the background is
+drawn as without it, so its monitors keep their everyday history (earlier incidents of
+other causes and of the same); the start is placed where no heartbeat is down and no
+other 5xx falls within 10 min at the default seed.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from betterstack_rca.sandbox.scenarios.stage import Cast, Play, Stage, incident_
 SPEC = ScenarioSpec(
     key="shared_upstream",
     letter="n",
-    title="Customer app returns 502: five services on five domains fail together",
+    title="Customer login returns 502: five services on five domains fail together",
     root_cause=(
-        "The identity provider the services log in through failed; five monitors in five "
+        "The identity provider the services log in through failed; five monitors in three "
         "groups, on unrelated domains, returned 502 within two minutes of each other."
     ),
     expected_rules=("shared_failure", "cause_http_5xx"),
@@ -30,27 +35,28 @@ SPEC = ScenarioSpec(
         "partial_regions",
         "heartbeat_stopped",
         "maintenance_window",
-        "recurrence",
     ),
-    starts_before_reference=66 * HOUR,
+    starts_before_reference=37 * HOUR,
     trap="this monitor is only the first of five to be checked: read as its own outage",
+    shapes_background=False,
 )
 
-# (group, position in the group, name, url, seconds after the first, duration s)
+# (group, position in the group, type, name, url, seconds after the first, duration s);
+# members of groups that no earlier scenario's bundle shows (Auth, Partners, Edge)
 SERVICES = (
-    (1, 4, "Customer app", "https://app.acmecloud.com/health", 0, 23 * 60),
-    (3, 5, "Catalogue search", "https://search.acme-search.net/api/health", 25, 22 * 60),
-    (6, 0, "Session edge", "https://sessions.acmecdn.net/ping", 50, 22 * 60),
-    (8, 4, "Support desk", "https://support.acmehelp.io/status", 80, 21 * 60),
-    (11, 1, "Partner portal", "https://portal.acmepartners.com/api/status", 110, 20 * 60),
+    (7, 2, "status", "Customer login", "https://login.acmecloud.com/health", 0, 23 * 60),
+    (11, 1, "status", "Partner portal", "https://portal.acmepartners.com/api/status", 25, 22 * 60),
+    (6, 5, "keyword", "Storefront", "https://shop.acme.store/", 50, 22 * 60),
+    (11, 4, "status", "Support desk", "https://support.acmehelp.io/status", 80, 21 * 60),
+    (6, 6, "keyword", "Catalogue search", "https://search.acme-search.net/", 110, 20 * 60),
 )
 
 
 def cast(stage: Stage) -> Cast:
     picked = []
-    for group, pos, name, url, _after, _dur in SERVICES:
+    for group, pos, kind, name, url, _after, _dur in SERVICES:
         mon = stage.group_monitors(group)[pos]
-        stage.recast(mon, name, url, 45601)
+        stage.recast(mon, name, url, 45601, monitor_type=kind)
         picked.append(mon.index)
     return Cast(monitors=tuple(picked))
 

@@ -1,9 +1,13 @@
-"""(o) ``slow_degradation``: the analytics query API got slower for 40 minutes (a warehouse
+"""(o) ``slow_degradation``: the partner analytics API got slower for 40 minutes (a warehouse
 filling up with long-running queries) until its checks timed out.
 
 The monitor's own configuration has not changed for weeks. The trap: another monitor of
 the same group (the docs site, on another host, healthy throughout) was edited 10 min
 before the start; the degradation, not that edit, is what led to the timeout.
+
+Added after the snapshots were pinned (``shapes_background=False``): the background is
+drawn as without it, so its monitor keeps its everyday history; the start is placed where
+the monitor and its group are quiet at the default seed.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ from betterstack_rca.sandbox.scenarios.stage import Cast, Play, Stage, monitor_i
 SPEC = ScenarioSpec(
     key="slow_degradation",
     letter="o",
-    title="Analytics query API times out after 40 minutes of rising latency",
+    title="Partner analytics API times out after 40 minutes of rising latency",
     root_cause=(
-        "The analytics query API degraded for 40 minutes (response times climbing in every "
+        "The partner analytics API degraded for 40 minutes (response times climbing in every "
         "region) until its checks hit the 10 s request timeout; no configuration changed."
     ),
     expected_rules=("latency_rising", "cause_timeout"),
@@ -31,11 +35,12 @@ SPEC = ScenarioSpec(
         "maintenance_window",
         "heartbeat_stopped",
     ),
-    starts_before_reference=12 * HOUR,
+    starts_before_reference=5 * HOUR + 30 * 60,
     trap="another monitor of the group (healthy, another host) edited 10 min before the start",
+    shapes_background=False,
 )
 
-GROUP = 9  # "Data platform": its monitor 4 is the query API, its monitor 2 the docs site
+GROUP = 11  # "Partners": its monitor 6 is the analytics API, its monitor 7 the docs site
 LATENCY_RISE_WINDOW = 40 * 60
 LATENCY_RISE_FACTOR = 20.0
 REQUEST_TIMEOUT = 10
@@ -48,11 +53,11 @@ def cast(stage: Stage) -> Cast:
     t = stage.start_of(SPEC)
     members = stage.group_monitors(GROUP)
     own = stage.recast(
-        members[4], "Analytics query API", "https://query.data.example.com/status", 45601
+        members[6], "Partner analytics API", "https://analytics.partners.example.net/status", 45601
     )
     own.request_timeout = REQUEST_TIMEOUT
     own.updated = t - OWN_EDITED_BEFORE
-    docs = stage.recast(members[2], "Data platform docs", "https://docs.data.example.com/", 45601)
+    docs = stage.recast(members[7], "Partner API docs", "https://docs.partners.example.net/", 45601)
     docs.updated = t - SIBLING_EDITED_BEFORE
     return Cast(monitors=(own.index, docs.index))
 
@@ -77,7 +82,7 @@ def plant(stage: Stage, cast: Cast) -> None:
 
 def facts(stage: Stage, incidents: Incidents, i: int) -> dict[str, object]:
     t = incidents.starts[i]
-    docs = stage.monitors[[m.index for m in stage.group_monitors(GROUP)][2]]
+    docs = stage.monitors[[m.index for m in stage.group_monitors(GROUP)][7]]
     return {
         "latency_rise_window_seconds": LATENCY_RISE_WINDOW,
         "request_timeout_seconds": REQUEST_TIMEOUT,
