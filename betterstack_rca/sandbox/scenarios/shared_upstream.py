@@ -86,7 +86,7 @@ def facts(stage: Stage, incidents: Incidents, i: int) -> dict[str, object]:
     return {
         "other_incident_ids": [incident_id(j) for j in others],
         "failed_monitor_ids": [monitor_id(incidents.srcs[j]) for j in [i, *others]],
-        "spread_seconds": SERVICES[-1][4],
+        "spread_seconds": SERVICES[-1][5],
     }
 
 
