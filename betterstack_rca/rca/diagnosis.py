@@ -3,8 +3,8 @@
 - **trigger**: the earliest state change that explains the start, among the best-graded
   trigger findings that precede it (a config change, a heartbeat or check-in stopping, an
   expired certificate or domain, a maintenance starting or overrunning, a dependency
-  failing); then triggers at the start (a regional path); the failure itself (a symptom)
-  only when no state change precedes or coincides with the start.
+  failing, response times climbing); then triggers at the start (a regional path); the
+  failure itself (a symptom) only when no state change precedes or coincides with the start.
 - **first failure**: the probable origin, by onset order (a heartbeat that stopped first,
   the cluster of co-failing monitors with dependency-type monitors first at equal times,
   else this monitor and the region that failed first).

@@ -16,6 +16,10 @@ BASELINE = timedelta(hours=2)
 RISE_FACTOR = 1.5
 #: ...and by at least this much (seconds), so 20 ms -> 35 ms does not count.
 RISE_MIN_SECONDS = 0.15
+#: Where the climb began: walking back from the start, the samples stay this far above the
+#: baseline median (factor, and seconds).
+ONSET_FACTOR = 1.25
+ONSET_MIN_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class LatencyTrend:
     rise_at: datetime
     """First sample of the recent stretch above the baseline threshold."""
     samples: int
+    onset: datetime | None = None
+    """Where the climb began in a rising region (the earliest): from this sample to the start
+    every sample stayed above the baseline (``ONSET_*``); it may precede the recent stretch."""
 
     def as_details(self) -> dict[str, Any]:
         return {
@@ -38,7 +45,19 @@ class LatencyTrend:
             "rising_regions": list(self.rising_regions),
             "regions": list(self.all_regions),
             "samples": self.samples,
+            "onset": self.onset.isoformat() if self.onset else None,
         }
+
+
+def _onset(points: list[tuple[datetime, float]], base_median: float) -> datetime | None:
+    """The earliest sample from which every later one (before the start) stays elevated."""
+    floor = max(base_median * ONSET_FACTOR, base_median + ONSET_MIN_SECONDS)
+    onset = None
+    for at, value in sorted(points, reverse=True):
+        if value < floor:
+            break
+        onset = at
+    return onset
 
 
 def latency_trend(
@@ -53,14 +72,18 @@ def latency_trend(
     baseline_all: list[float] = []
     recent_rising: list[float] = []
     first_rise: datetime | None = None
+    onset: datetime | None = None
     samples = 0
     for region in times.regions or []:
         name = str(region.region or "?")
         base, recent = [], []
         points = []
+        every: list[tuple[datetime, float]] = []
         for sample in region.response_times or []:
             if sample.at is None or sample.response_time is None:
                 continue
+            if start - RECENT - BASELINE <= sample.at < start:
+                every.append((sample.at, sample.response_time))
             if start - RECENT - BASELINE <= sample.at < start - RECENT:
                 base.append(sample.response_time)
             elif start - RECENT <= sample.at < start:
@@ -80,6 +103,9 @@ def latency_trend(
             above = [at for at, value in sorted(points) if value >= threshold]
             if above and (first_rise is None or above[0] < first_rise):
                 first_rise = above[0]
+            began = _onset(every, base_median)
+            if began is not None and (onset is None or began < onset):
+                onset = began
     if not regions:
         return None
     baseline = statistics.median(baseline_all)
@@ -94,6 +120,7 @@ def latency_trend(
         all_regions=tuple(regions),
         rise_at=first_rise or start - RECENT,
         samples=samples,
+        onset=onset,
     )
 
 

@@ -14,6 +14,7 @@ from betterstack_rca.models import (
     Incident,
     Monitor,
     MonitorGroup,
+    MonitorResponseTimes,
     OnCallCalendar,
     Policy,
     Severity,
@@ -152,6 +153,96 @@ def test_unrelated_blips_stay_out() -> None:
     assert "coincidence" in c.reason
 
 
+def _burst(offsets: list[int], cause: str = "Status 502") -> IncidentBundle:
+    """This monitor and others on unrelated hosts and groups, failing at `offsets` seconds."""
+    hosts = ["app.acmecloud.com", "search.acme-search.net", "sessions.acmecdn.net"]
+    hosts += ["support.acmehelp.io", "portal.acmepartners.com", "shop.acme.store"]
+    main = _dns("1", 0, f"https://{hosts[0]}/health", cause="Status 502")
+    others = [
+        _dns(str(k + 2), off, f"https://{hosts[k + 1]}/", cause=cause)
+        for k, off in enumerate(offsets)
+    ]
+    mons = [monitor(f"m{k + 2}", monitor_group_id=f"g{k + 2}") for k in range(len(offsets))]
+    own = monitor("m1", monitor_group_id="g1")
+    return run(bundle(main, related_incidents=others, related_monitors=mons, monitor=own))
+
+
+def test_a_burst_of_the_same_cause_on_unrelated_hosts_is_a_shared_dependency() -> None:
+    b = _burst([25, 50, 80, 110])
+    shared = finding(b, "shared_failure")
+    assert shared is not None
+    assert shared.data["linked_by"] == "burst"
+    assert shared.data["others"] == 4
+    assert shared.data["groups"] == 5
+    assert shared.data["shared"] == []
+    assert "5 monitors in 5 groups failed within 2 min" in shared.summary
+    assert "with no host, group, DNS zone or domain common to all" in shared.summary
+    assert shared.role == "trigger"
+    assert shared.level == "medium"  # this one was first: nothing precedes the start
+    assert shared.confidence > finding(b, "cause_http_5xx").confidence
+    assert [f.rule for f in b.findings[:2]] == ["shared_failure", "cause_http_5xx"]
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "shared_failure"
+    assert check(b, "shared_failure").status == "fired"
+
+
+def test_a_burst_larger_than_a_group_link_is_the_cluster() -> None:
+    b = _burst([25, 50, 80, 110])
+    b.related_monitors[0] = monitor("m2", monitor_group_id="g1")  # one other in the group
+    shared = finding(
+        run(
+            bundle(
+                b.incident,
+                related_incidents=b.related_incidents,
+                related_monitors=b.related_monitors,
+                monitor=b.monitor,
+            )
+        ),
+        "shared_failure",
+    )
+    assert shared.data["linked_by"] == "burst"
+    assert shared.data["others"] == 4
+    assert "5 monitors in 4 groups" in shared.summary
+
+
+def test_a_group_link_as_large_as_the_burst_wins() -> None:
+    b = _burst([25, 50, 80])
+    mons = [monitor(f"m{k + 2}", monitor_group_id="g1") for k in range(3)]
+    again = run(
+        bundle(
+            b.incident,
+            related_incidents=b.related_incidents,
+            related_monitors=mons,
+            monitor=b.monitor,
+        )
+    )
+    shared = finding(again, "shared_failure")
+    assert shared.data["linked_by"] == "group"
+
+
+def test_a_burst_names_the_first_to_fail_when_it_is_another() -> None:
+    shared = finding(_burst([-90, 30, 60]), "shared_failure")
+    assert shared is not None
+    assert "(first to fail: incident 2)" in shared.summary
+    assert shared.level == "high"  # another monitor failed before this one
+
+
+@pytest.mark.parametrize(
+    ("offsets", "cause"),
+    [
+        ([25, 50], "Status 502"),  # two others: still a coincidence
+        ([25, 50, 80], "Request timeout"),  # another cause class
+        ([25, 50, 420], "Status 502"),  # the third 7 min later: not a burst
+    ],
+)
+def test_too_few_too_different_or_too_spread_is_no_burst(offsets: list[int], cause: str) -> None:
+    b = _burst(offsets, cause)
+    assert finding(b, "shared_failure") is None
+    c = check(b, "shared_failure")
+    assert c.status == "ruled_out"
+    assert "coincidence" in c.reason
+
+
 @pytest.mark.parametrize(
     ("own_url", "other_url", "linked_by"),
     [
@@ -262,6 +353,72 @@ def test_a_config_change_is_the_trigger_not_the_5xx() -> None:
     assert finding(b, "cause_http_5xx").role == "symptom"
 
 
+def _ramp(start: datetime, climb_minutes: int, factor: float = 20.0) -> MonitorResponseTimes:
+    """Samples every 5 min over 3 h before `start` from two regions, at 0.4 s, climbing
+    linearly to x(1 + factor) over the last `climb_minutes` before the start."""
+    regions = []
+    for region in ("us", "eu"):
+        rows = []
+        for k in range(36, 0, -1):
+            at = start - 5 * k * MIN
+            left = (start - at) / MIN
+            rt = 0.4
+            if left < climb_minutes:
+                rt *= 1 + factor * (climb_minutes - left) / climb_minutes
+            rows.append({"at": at.isoformat(), "response_time": round(rt, 4)})
+        regions.append({"region": region, "response_times": rows})
+    return MonitorResponseTimes.model_validate(
+        {"id": "10", "type": "monitor_response_times", "regions": regions}
+    )
+
+
+def test_a_degradation_before_a_timeout_is_the_trigger_not_a_later_sibling_edit() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Request timeout")
+    mon = monitor("10", monitor_group_id="g1", updated_at=T0 - 19 * 24 * 60 * MIN)
+    edited = monitor("11", monitor_group_id="g1", updated_at=T0 - 10 * MIN)  # healthy
+    b = run(bundle(main, monitor=mon, siblings=[edited], response_times=_ramp(T0, 40)))
+    rise = finding(b, "latency_rising")
+    assert rise is not None
+    assert rise.role == "trigger"
+    assert rise.at == T0 - 35 * MIN  # the first sample above the baseline, not T-20 min
+    assert "climbing since 11:25 UTC (35 min before)" in rise.summary
+    assert rise.data["onset"] == (T0 - 35 * MIN).isoformat()
+    assert finding(b, "config_changed") is None
+    trigger = b.diagnosis.trigger
+    assert trigger is not None
+    assert trigger.rule == "latency_rising"
+    assert trigger.data["role"] == "trigger"
+    assert "No state change" not in trigger.summary
+    assert trigger.level == "medium"
+    assert finding(b, "cause_timeout").role == "symptom"
+
+
+def test_a_config_change_still_beats_the_degradation_it_started() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Status 502")
+    mon = monitor("10", updated_at=T0 - 16 * MIN)
+    b = run(bundle(main, monitor=mon, response_times=_ramp(T0, 15, factor=9)))
+    assert finding(b, "latency_rising") is not None
+    assert finding(b, "config_changed").level == "high"  # response times rose after it
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "config_changed"
+
+
+def test_a_config_change_made_after_the_climb_began_does_not_explain_it() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Status 502")
+    mon = monitor("10", updated_at=T0 - 4 * MIN)
+    b = run(bundle(main, monitor=mon, response_times=_ramp(T0, 30, factor=9)))
+    assert finding(b, "config_changed").level == "medium"
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "latency_rising"  # the earlier state change
+
+
+def test_flat_response_times_are_no_trigger() -> None:
+    main = incident("1", T0, monitor_id="10", cause="Request timeout")
+    b = run(bundle(main, monitor=monitor("10"), response_times=_ramp(T0, 0)))
+    assert finding(b, "latency_rising") is None
+    assert check(b, "latency_rising").status == "ran"
+
+
 def test_a_config_change_after_the_start_is_ruled_out() -> None:
     main = incident("1", T0, monitor_id="10", cause="Status 502")
     b = run(bundle(main, monitor=monitor("10", updated_at=T0 + 5 * MIN)))
@@ -272,6 +429,43 @@ def test_a_config_change_after_the_start_is_ruled_out() -> None:
     assert trigger.rule == "cause_http_5xx"
     assert trigger.level == "low"
     assert "No state change" in trigger.summary
+
+
+def test_expired_from_one_region_with_a_valid_certificate_is_a_regional_edge() -> None:
+    main = incident(
+        "1",
+        T0,
+        monitor_id="10",
+        cause="SSL certificate expired",
+        regions=["eu"],
+        ssl_certificate_expires_at=T0 + timedelta(days=80),
+    )
+    b = run(bundle(main, monitor=monitor("10")))
+    tls = finding(b, "cause_tls")
+    assert tls.role == "symptom"
+    assert tls.data["expired"] is False
+    assert "valid until 2027-02-08 12:00 UTC (80 days after the start), so it did not expire" in (
+        tls.summary
+    )
+    regional = finding(b, "partial_regions")
+    assert "a regional edge serving another certificate" in regional.summary
+    assert [f.rule for f in b.findings[:2]] == ["partial_regions", "cause_tls"]
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "partial_regions"
+
+
+@pytest.mark.parametrize(
+    ("cause", "expires"),
+    [("SSL handshake failed", 80), ("SSL certificate expired", None)],
+)
+def test_a_tls_cause_without_a_contradicting_date_reads_as_reported(
+    cause: str, expires: int | None
+) -> None:
+    at = T0 + timedelta(days=expires) if expires is not None else None
+    main = incident("1", T0, monitor_id="10", cause=cause, ssl_certificate_expires_at=at)
+    tls = finding(run(bundle(main)), "cause_tls")
+    assert tls.summary == f"Cause reported by Better Stack: {cause} (TLS)"
+    assert "expired" not in tls.data
 
 
 def test_an_expired_certificate_dates_the_tls_cause() -> None:

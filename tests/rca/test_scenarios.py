@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,50 @@ def test_recurring_history_classifies_and_ranks_past_incidents(
     assert top.score == sc.facts["most_similar_score"] == sum(top.matches.values())
     recurrence = next(f for f in bundle.findings if f.rule == "recurrence")
     assert len(recurrence.data["earlier_incident_ids"]) == sc.facts["earlier_7d"]
+
+
+def test_shared_upstream_links_the_burst_on_unrelated_hosts(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "shared_upstream")
+    bundle = bundles["shared_upstream"]
+    shared = next(f for f in bundle.findings if f.rule == "shared_failure")
+    assert shared.data["linked_by"] == "burst"
+    assert set(shared.data["monitor_ids"]) == set(sc.facts["failed_monitor_ids"]) - {sc.monitor_id}
+    assert shared.data["spread_seconds"] == sc.facts["spread_seconds"]
+    assert bundle.findings[0].rule == "shared_failure"
+    check = next(c for c in bundle.checks if c.name == "shared_failure")
+    assert check.status == "fired"
+
+
+def test_slow_degradation_dates_the_climb_and_ignores_the_siblings_edit(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "slow_degradation")
+    bundle = bundles["slow_degradation"]
+    trigger = bundle.diagnosis.trigger
+    assert trigger is not None
+    assert trigger.data["role"] == "trigger"
+    assert "No state change" not in trigger.summary
+    start = bundle.incident.started_at
+    assert start is not None
+    assert trigger.at is not None
+    lead = (start - trigger.at).total_seconds()
+    assert 20 * 60 < lead <= sc.facts["latency_rise_window_seconds"]
+    assert sc.facts["sibling_monitor_id"] in {m.id for m in bundle.siblings}
+    check = next(c for c in bundle.checks if c.name == "config_changed")
+    assert check.status == "ran"
+
+
+def test_regional_tls_does_not_call_the_valid_certificate_expired(
+    client: BetterStack, bundles: dict[str, IncidentBundle]
+) -> None:
+    sc = scenario(client, "regional_tls")
+    bundle = bundles["regional_tls"]
+    tls = next(f for f in bundle.findings if f.rule == "cause_tls")
+    assert tls.data["expired"] is False
+    valid_until = datetime.fromisoformat(tls.data["valid_until"])
+    assert valid_until == datetime.fromisoformat(str(sc.facts["certificate_expires_at"]))
+    regional = next(f for f in bundle.findings if f.rule == "partial_regions")
+    assert tuple(regional.data["failed_regions"]) == tuple(sc.facts["failed_regions"])
+    assert bundle.findings[0].rule == "partial_regions"

@@ -37,14 +37,21 @@ def test_scenarios_are_placed_as_documented(account: Account) -> None:
     assert timedelta(minutes=40) <= REF - starts["database_backup"] <= timedelta(minutes=60)
     for key in ("database_backup", "region_blip", "bad_deploy"):
         assert REF - starts[key] < timedelta(hours=24)
-    ordered = sorted(starts.values())
-    for a, b in pairwise(ordered):
+    # the scenarios that shape the background are 6 h apart; those added later
+    # (shapes_background=False) keep 2 h from every other, so no bundle window overlaps
+    shaping = sorted(starts[k] for k in starts if SCENARIOS[k].shapes_background)
+    for a, b in pairwise(shaping):
         assert b - a >= timedelta(hours=6)
+    for key in (k for k in starts if not SCENARIOS[k].shapes_background):
+        others = [v for k, v in starts.items() if k != key]
+        assert min(abs(starts[key] - v) for v in others) >= timedelta(hours=2), key
 
 
 def test_scenario_windows_are_quiet_around_their_own_monitors(account: Account) -> None:
     a = account
     for key, sc in a.scenarios.items():
+        if not SCENARIOS[key].shapes_background:
+            continue  # the background does not avoid them: see the next test
         start = int(_dt(sc.started_at).timestamp())
         lo, hi = a.index_range(start - 3 * HOUR, start + 3 * HOUR)
         background = [i for i in range(lo, hi) if i not in a.extras]
@@ -56,10 +63,34 @@ def test_scenario_windows_are_quiet_around_their_own_monitors(account: Account) 
                 assert src < 0 or a.monitors[src].group != group, key
 
 
+def test_later_scenarios_are_placed_where_their_monitors_are_quiet(account: Account) -> None:
+    """Scenarios the background does not avoid (shapes_background=False) start where, at
+    this seed, their monitor had no other incident in the 3 h before (to 1 h after), its
+    group none within 30 min, and no heartbeat was down in the hour before."""
+    a = account
+    late = [k for k in a.scenarios if not SCENARIOS[k].shapes_background]
+    assert late
+    for key in late:
+        sc = a.scenarios[key]
+        assert sc.monitor_id is not None
+        own = int(sc.monitor_id) - 2_100_000
+        start = int(_dt(sc.started_at).timestamp())
+        lo, hi = a.index_range(start - 3 * HOUR, start + HOUR)
+        for i in (i for i in range(lo, hi) if i not in a.extras):
+            src, at, dur = a.srcs[i], a.starts[i], a.durs[i]
+            assert src != own, key
+            if src >= 0 and abs(at - start) <= 1800:
+                assert a.monitors[src].group != a.monitors[own].group, key
+            if src < 0 and start - HOUR <= at <= start:
+                assert dur >= 0, key  # recovered ...
+                assert at + dur < start, key  # ... before the start
+
+
 def test_monitors_were_not_recently_changed_except_the_bad_deploy(account: Account) -> None:
     deploy = account.scenarios["bad_deploy"].monitor_id
+    trap = account.scenarios["slow_degradation"].facts["sibling_monitor_id"]  # edited on purpose
     for m in account.monitors:
-        if str(m.id) != deploy:
+        if str(m.id) not in (deploy, trap):
             assert m.updated <= account.ref - 2 * 86400
     with_window = [m for m in account.monitors if m.maintenance is not None]
     assert len(with_window) < len(account.monitors) // 5

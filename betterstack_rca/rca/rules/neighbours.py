@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from betterstack_rca.rca.bundle import Finding, IncidentBundle
+from betterstack_rca.rca.rules.classify import cause_class
 from betterstack_rca.rca.rules.evidence import (
     Outcome,
     collected,
@@ -99,6 +100,15 @@ def heartbeat_stopped(b: IncidentBundle) -> Outcome:
     )
 
 
+#: What a failure seen from some regions only points at, by cause class.
+_REGIONAL = {
+    "": "a regional network path",
+    "tls": "a regional edge serving another certificate (a CDN node, a load balancer, a "
+    "TLS-intercepting proxy on that path)",
+    "dns": "a regional resolver or geo-DNS answer",
+}
+
+
 def partial_regions(b: IncidentBundle) -> Outcome:
     name = "partial_regions"
     monitor = b.monitor
@@ -131,7 +141,8 @@ def partial_regions(b: IncidentBundle) -> Outcome:
         summary=(
             f"Only {', '.join(r.upper() for r in failed)} of "
             f"{', '.join(r.upper() for r in checked)} saw the failure: "
-            "a regional network path, not the service itself, is likely"
+            f"{_REGIONAL.get(cause_class(b.incident.cause) or '', _REGIONAL[''])}, not the "
+            "service itself, is likely"
         ),
         evidence=ids(started(b, b.incident.id)),
         signals=signals,

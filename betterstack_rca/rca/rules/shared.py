@@ -4,8 +4,12 @@ Groups are one link among several. Other monitors that failed within minutes of 
 share a dependency with this one when they also share a host or IP, a monitor group, a
 DNS zone or network, a status-page section, a registrable domain or the same failing
 regions, and (for the weaker links) the same cause class, or an upstream cause that came
-first (a DNS, TLS or connection failure before this monitor's 5xx or timeout). Co-failing
-monitors with nothing in common are a coincidence: the check says so, no finding does.
+first (a DNS, TLS or connection failure before this monitor's 5xx or timeout). A dependency
+need not show in the monitors' configuration (an identity, payment or search API that
+services on unrelated hosts all call): several monitors failing with this one's cause class
+within a few minutes link by that *burst*, when no configured link explains as many. A
+co-failing monitor or two with nothing in common are a coincidence: the check says so, no
+finding does.
 """
 
 from __future__ import annotations
@@ -54,6 +58,20 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 #: A weak link (the same registrable domain, the same failing regions) needs this many
 #: other monitors: several failing alike, not one.
 WEAK_MIN = 2
+
+#: A burst: at least this many other monitors failing with this one's cause class within
+#: BURST_SPAN of its start link by that alone, when no configured link explains as many
+#: (a dependency they all call that no monitor checks, not an everyday coincidence).
+BURST_MIN = 3
+BURST_SPAN = timedelta(minutes=5)
+
+
+def burst(own: Member, others: list[Member]) -> list[Member]:
+    """The others that failed with this one's cause class within BURST_SPAN of it."""
+    if own.cause is None:
+        return []
+    found = [o for o in others if o.cause == own.cause and abs(o.at - own.at) <= BURST_SPAN]
+    return found if len(found) >= BURST_MIN else []
 
 
 @dataclass(frozen=True)
@@ -215,6 +233,9 @@ def shared_failure(b: IncidentBundle) -> Outcome:
             continue  # one other 5xx under the company's domain is a coincidence
         if found and (best is None or (len(found), -rank) > (best[0], best[1])):
             best = (len(found), -rank, dimension, found)
+    # a burst larger than what any configured link explains is the better cluster
+    if (found := burst(own, others)) and (best is None or len(found) > best[0]):
+        best = (len(found), -len(DIMENSIONS), "burst", found)
     if best is None:
         causes = sorted({o.incident.cause or "?" for o in others})
         return ruled_out(
@@ -228,6 +249,8 @@ def shared_failure(b: IncidentBundle) -> Outcome:
         )
     _, _, dimension, chosen = best
     cluster = [own, *chosen]
+    if dimension == "burst":
+        return _burst_finding(b, own, chosen)
     shared = [d for d, _ in DIMENSIONS if all(_shares(own, o, d) for o in chosen)]
     same_cause = own.cause is not None and all(o.cause == own.cause for o in chosen)
     groups = {m.group_id for m in cluster if m.group_id}
@@ -288,6 +311,63 @@ def shared_failure(b: IncidentBundle) -> Outcome:
             "linked_by": dimension,
             "shared": shared,
             "same_cause": same_cause,
+            "spread_seconds": spread.total_seconds(),
+            "onset": [
+                {
+                    "incident_id": m.incident.id,
+                    "monitor_id": m.incident.monitor_id,
+                    "name": m.name,
+                    "at": m.at.isoformat(),
+                    "dependency_type": m.is_dependency,
+                }
+                for m in onset
+            ],
+        },
+    )
+
+
+def _burst_finding(b: IncidentBundle, own: Member, chosen: list[Member]) -> Finding:
+    """Several monitors failing alike at once with no configured link: an unseen dependency."""
+    cluster = [own, *chosen]
+    groups = {m.group_id for m in cluster if m.group_id}
+    hosts = {m.keys.host for m in cluster if m.keys.host}
+    first_at = min(m.at for m in cluster)
+    spread = max(m.at for m in cluster) - first_at
+    onset = sorted(cluster, key=lambda m: (m.at, not m.is_dependency))
+    origin = onset[0]
+    label = CAUSE_LABELS.get(own.cause or "", own.cause or "")
+    where = f"in {len(groups)} groups " if len(groups) > 1 else ""
+    summary = (
+        f"{len(cluster)} monitors {where}failed within {minutes(spread)}, all {label} "
+        f"('{own.incident.cause}'): this one and {len(chosen)} other(s), on {len(hosts)} "
+        "hosts with no host, group, DNS zone or domain common to all; a dependency they all "
+        "call (an upstream API, identity or payment provider, network) is likely, not this "
+        "monitor alone" + (f" (first to fail: {origin.name})" if origin is not own else "")
+    )
+    signals = [
+        f"{len(chosen)} other monitor(s) failed within {minutes(spread)}",
+        f"all with the same cause class ({label})",
+    ]
+    return Finding(
+        rule="shared_failure",
+        role="trigger",
+        at=first_at,
+        # no configured link: below a linked cluster of the same size, above the symptom
+        confidence=min(0.75, 0.5 + 0.05 * len(cluster)),
+        summary=summary,
+        evidence=ids(
+            started(b, b.incident.id) + [e for o in chosen for e in started(b, o.incident.id)]
+        ),
+        signals=signals,
+        data={
+            "incident_ids": [o.incident.id for o in chosen],
+            "monitor_ids": [o.incident.monitor_id for o in chosen],
+            "others": len(chosen),
+            "group_id": own.group_id,
+            "groups": len(groups),
+            "linked_by": "burst",
+            "shared": [],
+            "same_cause": True,
             "spread_seconds": spread.total_seconds(),
             "onset": [
                 {

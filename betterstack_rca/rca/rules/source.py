@@ -5,7 +5,8 @@ times rising before the start, and earlier incidents of the same source in the l
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 from betterstack_rca.rca.bundle import Finding, IncidentBundle
 from betterstack_rca.rca.rules.classify import CAUSE_LABELS, cause_class, cause_confidence
@@ -91,6 +92,44 @@ def _heartbeat_missed(b: IncidentBundle, text: str) -> Finding:
     )
 
 
+#: A cause text that claims an expiry (of a certificate or a domain).
+_EXPIRED = re.compile(r"expir", re.I)
+#: The claimed expiry contradicted by the recorded date is worth this much (a symptom whose
+#: reading is wrong: below a regional or dependency trigger).
+NOT_EXPIRED_CONFIDENCE = 0.55
+
+
+def _not_expired(
+    b: IncidentBundle, rule: str, text: str, label: str, valid_until: datetime
+) -> Finding:
+    """The cause says 'expired' but the recorded expiry lies after the start."""
+    start = b.incident.started_at
+    assert start is not None
+    tls = rule == "cause_tls"
+    what = "TLS certificate" if tls else "domain registration"
+    days = (valid_until - start).days
+    elsewhere = (
+        "a certificate other than the current one reached the failing checks (a stale edge, "
+        "load balancer or CDN node, a proxy on their path)"
+        if tls
+        else "the failing checks got another answer (a resolver, the zone's name servers)"
+    )
+    return Finding(
+        rule=rule,
+        role="symptom",
+        at=start,
+        confidence=NOT_EXPIRED_CONFIDENCE,
+        summary=(
+            f"Better Stack reports '{text}' ({label}), but the {what} it recorded is valid "
+            f"until {valid_until:%Y-%m-%d %H:%M} UTC ({days} days after the start), so it did "
+            f"not expire; {elsewhere}"
+        ),
+        evidence=ids(started(b, b.incident.id)),
+        signals=[f"the cause says '{text}'", f"the recorded {what} is valid after the start"],
+        data={"cause": text, "valid_until": valid_until.isoformat(), "expired": False},
+    )
+
+
 def cause(b: IncidentBundle) -> Outcome:
     name = "cause"
     text = b.incident.cause or ""
@@ -128,6 +167,8 @@ def cause(b: IncidentBundle) -> Outcome:
             signals=[f"the {what} expired before the start", f"the cause says '{text}'"],
             data={"cause": text, "expired_at": expiry.isoformat()},
         )
+    if expiry is not None and start is not None and _EXPIRED.search(text):
+        return _not_expired(b, rule, text, label, expiry)
     return Finding(
         rule=rule,
         role="symptom",
@@ -165,15 +206,20 @@ def latency_rising(b: IncidentBundle) -> Outcome:
             f"response times in the 20 min before the start matched the 2 h before "
             f"(median {trend.baseline:.3f}s -> {trend.recent:.3f}s)",
         )
+    since = ""
+    if trend.onset is not None and start is not None and trend.onset < start:
+        since = f", climbing since {trend.onset:%H:%M} UTC ({minutes(start - trend.onset)} before)"
+    # a degradation that precedes the failure is a state change before the start (a trigger):
+    # a config change, a dependency or a heartbeat that came first still wins the diagnosis
     return Finding(
         rule=name,
-        role="symptom",
-        at=trend.rise_at,
+        role="trigger",
+        at=trend.onset or trend.rise_at,
         confidence=0.6,
         summary=(
             f"Response times rose before the start: median {trend.baseline:.3f}s -> "
             f"{trend.recent:.3f}s in {len(trend.rising_regions)} of {len(trend.all_regions)} "
-            "regions (a degrading service, not a sudden cut)"
+            f"regions{since} (a degrading service, not a sudden cut)"
         ),
         evidence=ids(matching(b, lambda e: e.kind == "latency_rise")),
         signals=[f"response times rose in {', '.join(trend.rising_regions)}"],

@@ -33,6 +33,7 @@ from betterstack_rca.sandbox.account.status_pages import (
 from betterstack_rca.sandbox.model.constants import INCIDENT_ID_BASE, TEAM
 from betterstack_rca.sandbox.model.incidents import IncidentLog
 from betterstack_rca.sandbox.model.records import USERS, CalendarRec, User
+from betterstack_rca.sandbox.scenarios import SCENARIOS
 from betterstack_rca.sandbox.scenarios.playbook import all_reports, cast_all, plant_all, planted
 from betterstack_rca.sandbox.scenarios.stage import Stage
 
@@ -78,7 +79,7 @@ class Account:
             scale=scale,
             monitors=self.monitors,
             heartbeats=self.heartbeats,
-            casts=self.casts.values(),
+            casts=[c for k, c in self.casts.items() if SCENARIOS[k].shapes_background],
         )
         plant_all(stage, self.casts)
 

@@ -221,3 +221,6 @@ class IncidentExtra:
     timeline: tuple[tuple[int, str, str, str], ...] = ()  # (offset, item_type, title, content)
     ssl_certificate_expires_at: int | None = None
     response_content: str | None = None
+    # (seconds, factor): the monitor's response times grow linearly over this long before the
+    # start, by ``factor`` times their baseline (x(1 + factor) at the start)
+    latency_rise: tuple[int, float] | None = None

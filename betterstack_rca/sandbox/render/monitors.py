@@ -25,13 +25,6 @@ from betterstack_rca.sandbox.model.records import MonitorRec
 from betterstack_rca.sandbox.model.timestamps import DAY, iso
 from betterstack_rca.sandbox.model.zones import hms, local, weekday
 from betterstack_rca.sandbox.render.base import Obj, View
-from betterstack_rca.sandbox.scenarios.bad_deploy import (
-    LATENCY_RISE_FACTOR,
-    LATENCY_RISE_WINDOW,
-)
-from betterstack_rca.sandbox.scenarios.bad_deploy import (
-    SPEC as BAD_DEPLOY,
-)
 
 
 def monitor(v: View, m: MonitorRec) -> Obj:
@@ -128,6 +121,7 @@ def response_times(v: View, m: MonitorRec) -> Obj:
     end = a.ref - a.ref % 300
     points = [end - 300 * k for k in range(287, -1, -1)]
     incidents: list[tuple[int, int, int, str, float]] = []
+    rises: list[tuple[int, int, float]] = []  # (start, window, factor)
     idx = a.incidents_of_source(m.index)
     for i in idx[bisect_left(idx, a.index_range(a.ref - 2 * DAY, None)[0]) :]:
         s = a.starts[i]
@@ -137,11 +131,8 @@ def response_times(v: View, m: MonitorRec) -> Obj:
         extra = a.extras.get(i)
         took = request_duration(INCIDENT_ID_BASE + i, extra.metadata if extra else {})
         incidents.append((s - 120, e, mask, failure_mode(CAUSES[a.causes[i]]), took))
-    # The bad_deploy scenario's monitor gets slower and slower before its incident starts.
-    deploy = None
-    sc = a.scenarios.get(BAD_DEPLOY.key)
-    if sc is not None and sc.monitor_id == str(m.id):
-        deploy = a.ref - BAD_DEPLOY.starts_before_reference
+        if extra is not None and extra.latency_rise is not None:
+            rises.append((s, *extra.latency_rise))
     regions = []
     for region in m.regions:
         base = 0.12 + 0.25 * rng.random() + {"us": 0.0, "eu": 0.05, "as": 0.2, "au": 0.25}[region]
@@ -149,9 +140,10 @@ def response_times(v: View, m: MonitorRec) -> Obj:
         for at in points:
             f = 1.0 + 0.15 * rng.random()
             rt = base * f
-            if deploy is not None and deploy - LATENCY_RISE_WINDOW <= at < deploy:
-                since = at - (deploy - LATENCY_RISE_WINDOW)
-                rt = rt * (1 + LATENCY_RISE_FACTOR * since / LATENCY_RISE_WINDOW)
+            # a scenario's monitor may get slower and slower before its incident starts
+            for start, window, factor in rises:
+                if start - window <= at < start:
+                    rt = rt * (1 + factor * (at - (start - window)) / window)
             dns = round(0.004 + 0.01 * rng.random(), 5)
             conn = round(0.01 + 0.03 * rng.random(), 5)
             tls = round(0.02 + 0.04 * rng.random(), 5)

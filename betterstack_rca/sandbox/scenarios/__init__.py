@@ -26,7 +26,7 @@ from betterstack_rca.sandbox.scenarios.playbook import PLAYS
 from betterstack_rca.sandbox.scenarios.spec import RULES, Scenario, ScenarioSpec
 
 SCENARIOS: Mapping[str, ScenarioSpec] = MappingProxyType({p.spec.key: p.spec for p in PLAYS})
-"""Static scenario descriptions by key, in letter order (a..m)."""
+"""Static scenario descriptions by key, in letter order (a..p)."""
 
 HEADLINE_SCENARIO = "database_backup"
 """Key of the headline scenario (a): the one the demo shows first."""

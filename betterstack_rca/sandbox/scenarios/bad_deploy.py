@@ -1,7 +1,7 @@
 """(e) ``bad_deploy``: a deploy made the checkout API slower and slower until it returned 502s.
 
 The monitor's configuration changed 4 min before the start; its response times rise from
-every region over the 30 min before (``render.monitors`` reads ``LATENCY_RISE_*``).
+every region over the 30 min before (the incident's ``latency_rise``).
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def plant(stage: Stage, cast: Cast) -> None:
             # the gateway gave up on the stalled release after 2.5 s: the latency the
             # response times had climbed to (model.checks reads it for the failing checks)
             metadata={"Request duration": [{"type": "String", "value": "2.512036"}]},
+            latency_rise=(LATENCY_RISE_WINDOW, LATENCY_RISE_FACTOR),
         ),
     )
 

@@ -17,6 +17,9 @@ from betterstack_rca.sandbox.scenarios.maintenance import PLAY as MAINTENANCE
 from betterstack_rca.sandbox.scenarios.maintenance_overran import PLAY as MAINTENANCE_OVERRAN
 from betterstack_rca.sandbox.scenarios.recurring_history import PLAY as RECURRING_HISTORY
 from betterstack_rca.sandbox.scenarios.region_blip import PLAY as REGION_BLIP
+from betterstack_rca.sandbox.scenarios.regional_tls import PLAY as REGIONAL_TLS
+from betterstack_rca.sandbox.scenarios.shared_upstream import PLAY as SHARED_UPSTREAM
+from betterstack_rca.sandbox.scenarios.slow_degradation import PLAY as SLOW_DEGRADATION
 from betterstack_rca.sandbox.scenarios.spec import Scenario
 from betterstack_rca.sandbox.scenarios.stage import Cast, Play, Stage, incident_id, monitor_id
 from betterstack_rca.sandbox.scenarios.tls_expiry import PLAY as TLS_EXPIRY
@@ -40,6 +43,9 @@ PLAYS: tuple[Play, ...] = (
     HEARTBEAT_DUE,
     UPSTREAM_CERT,
     RECURRING_HISTORY,
+    SHARED_UPSTREAM,
+    SLOW_DEGRADATION,
+    REGIONAL_TLS,
 )
 
 

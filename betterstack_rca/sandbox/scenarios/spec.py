@@ -47,6 +47,11 @@ class ScenarioSpec:
     trigger_rule: str = ""
     # The plausible wrong answer the scenario sets (described, never asserted).
     trap: str = ""
+    # Whether the background incidents avoid this scenario (its monitors, its groups and the
+    # +-3 h around its start). Scenarios added after the pinned snapshots say False, so the
+    # background (and every earlier scenario's neighbourhood) stays as it was; they then
+    # live with whatever background falls near them.
+    shapes_background: bool = True
 
 
 @dataclass(frozen=True)
