@@ -71,7 +71,7 @@ def test_readme_links_are_absolute_and_point_at_files_that_exist() -> None:
 def test_the_sdist_carries_no_tests() -> None:
     manifest = (ROOT / "MANIFEST.in").read_text(encoding="utf-8").splitlines()
     assert "prune tests" in manifest
-    assert "include LICENSE README.md" in manifest
+    assert "include LICENSE README.md CHANGELOG.md" in manifest
 
 
 def test_ci_runs_the_readme_test_command_and_the_wheel_check() -> None:
