@@ -5,9 +5,11 @@ detection and escalation audit, blast radius, similar past incidents, status pag
 communication, checked and ruled out / could not check, routing, gaps. The summary always
 comes first; `sections=` picks which of the others follow (names in `SECTIONS`). Under a
 budget the title, the diagnosis' trigger and the top finding come first (shortened, and said
-so, when even they do not fit), then the rest by importance; each section keeps as many whole
-lines as fit and says how many it left out. A finding never cites an event id the text does
-not show: such an event is cited inline. Account text goes through `rca/text.py`.
+so, when even they do not fit), then the rest by importance, whole lines in one fixed order
+up to the first that does not fit (so a larger budget never shows less); the section cut
+says how many lines it left out, and the sections after it are named as omitted. A finding
+never cites an event id the text does not show: such an event is cited inline.
+Account text goes through `rca/text.py`.
 """
 
 from __future__ import annotations
@@ -351,7 +353,11 @@ def _select(
     head: list[str], parts: list[Section], budget: int, shown: frozenset[str]
 ) -> tuple[int, dict[int, int], dict[tuple[int, int], str]] | None:
     """Which lines fit: the title, the trigger and the top finding first (shortened if
-    need be), then the rest of the head, then every section in order, whole lines only."""
+    need be), then the rest of the head, then every section in order, whole lines only.
+
+    The lines are taken in that one order and the first that does not fit ends the text,
+    so a larger budget keeps everything a smaller one kept (a skipped long line would
+    otherwise free room for later lines that the next budget up gives back to it)."""
     used = 0
     shown_n: dict[int, int] = {}
     short: dict[tuple[int, int], str] = {}
@@ -366,45 +372,52 @@ def _select(
     used += len(head[0]) + 2
     head_n = 1
     keys = [sec.key for sec in parts]
-    essential = [keys.index(k) for k in ("diagnosis", "findings") if k in keys]
-    for k in essential:  # the diagnosis' first line (the trigger) and the top finding
-        if not parts[k].lines:
-            continue
-        room = budget - used - opened(k)
-        if k == essential[0] and len(essential) == 2 and parts[essential[1]].lines:
-            # leave the top finding room for at least its start
-            top = parts[essential[1]]
-            room -= opened(essential[1]) + min(len(top.text(0, shown)), _ESSENTIAL) + 1
-        line = _shorten(parts[k].text(0, shown), room - 1)
+    essential = [
+        k for k in (keys.index(n) for n in ("diagnosis", "findings") if n in keys) if parts[k].lines
+    ]
+    # The diagnosis' first line (the trigger) and the top finding. Both are reserved
+    # before either is placed; the trigger leaves the top finding room for its start, and
+    # while the trigger is shortened the finding gets exactly that room, so neither ever
+    # shrinks as the budget grows.
+    room = budget - used - sum(opened(k) + 1 for k in essential)
+    reserve = min(len(parts[essential[-1]].text(0, shown)), _ESSENTIAL) if essential else 0
+    cut = False
+    for n, k in enumerate(essential):
+        full = parts[k].text(0, shown)
+        if n == 0 and len(essential) == 2:
+            line = _shorten(full, room - reserve)
+        elif len(essential) == 2 and (not shown_n or cut):
+            line = _shorten(full, min(room, reserve))
+        else:
+            line = _shorten(full, room)
         if line is None:
+            cut = True
             continue
-        if line != parts[k].text(0, shown):
+        if line != full:
             short[(k, 0)] = line
+            cut = True
+        room -= len(line)
         used += opened(k) + len(line) + 1
         shown_n[k] = 1
+    if cut:  # even the essentials did not fit whole: nothing else follows them
+        return head_n, shown_n, short
     for line in head[1:]:
         if used + len(line) + 1 > budget:
-            break
+            return head_n, shown_n, short
         used += len(line) + 1
         head_n += 1
     for k, sec in enumerate(parts):
         if not sec.lines:
             continue
         n = shown_n.get(k, 0)
-        if n == 0:
-            if used + opened(k) >= budget:
-                continue
-            used += opened(k)
-        start = n
+        opening = 0 if n else opened(k)
         while n < len(sec.lines):
-            cost = len(sec.text(n, shown)) + 1
+            cost = opening + len(sec.text(n, shown)) + 1
             if used + cost > budget:
-                break
+                return head_n, shown_n, short
             used += cost
+            opening = 0
             n += 1
-        if n == 0:
-            used -= opened(k)
-        elif start == 0 or n > start:
             shown_n[k] = n
     return head_n, shown_n, short
 
