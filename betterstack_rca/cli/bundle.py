@@ -20,6 +20,7 @@ from betterstack_rca.cli._common import (
     set_handler,
     write_text,
 )
+from betterstack_rca.rca.text import plural
 
 if TYPE_CHECKING:
     from betterstack_rca.rca import IncidentBundle
@@ -67,4 +68,4 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 def _describe_gaps(bundle: IncidentBundle) -> None:
     if bundle.gaps:
         sources = ", ".join(sorted({g.source for g in bundle.gaps}))
-        note(f"bundle incomplete: {len(bundle.gaps)} source(s) failed ({sources})")
+        note(f"bundle incomplete: {plural(len(bundle.gaps), 'source')} failed ({sources})")

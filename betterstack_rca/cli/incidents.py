@@ -24,6 +24,7 @@ from betterstack_rca.cli._common import (
     table,
 )
 from betterstack_rca.cli._window import WINDOW_HELP, incidents_in_window, window
+from betterstack_rca.rca.text import plural
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -93,5 +94,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             print("| " + " | ".join(md_cell(cell) for cell in row) + " |")
     elif rows:
         print(table(headers, rows))
-    note(f"{len(rows)} incident(s) started from {iso(since)} to {iso(until)}")
+    note(f"{plural(len(rows), 'incident')} started from {iso(since)} to {iso(until)}")
     return EXIT_OK

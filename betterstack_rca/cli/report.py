@@ -29,6 +29,7 @@ from betterstack_rca.cli._common import (
     set_handler,
 )
 from betterstack_rca.cli._window import WINDOW_HELP, window
+from betterstack_rca.rca.text import plural
 
 if TYPE_CHECKING:
     from betterstack_rca.report.run import Progress as RunProgress
@@ -98,10 +99,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     failed = len(report.failed)
     resumed = sum(1 for r in report.rows if r.resumed)
     note(
-        f"wrote {len(report.rows) - resumed} bundle(s) and {out_dir / 'index.md'}"
+        f"wrote {plural(len(report.rows) - resumed, 'bundle')} and {out_dir / 'index.md'}"
         + (f"; kept {resumed} from an earlier run" if resumed else "")
-        + (f"; {failed} bundle(s) failed (listed in the index)" if failed else "")
-        + f"; {report.requests} request(s), {report.cache_hits} cache hit(s)"
+        + (f"; {plural(failed, 'bundle')} failed (listed in the index)" if failed else "")
+        + f"; {plural(report.requests, 'request')}, {plural(report.cache_hits, 'cache hit')}"
     )
     return EXIT_OK
 

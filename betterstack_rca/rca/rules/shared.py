@@ -36,6 +36,7 @@ from betterstack_rca.rca.rules.evidence import (
     started,
 )
 from betterstack_rca.rca.rules.neighbours import SHARED_SPAN
+from betterstack_rca.rca.text import plural
 
 #: (dimension, strength): strong links hold whatever the causes; the others need the same
 #: cause class, or (medium) an upstream cause that came first.
@@ -219,7 +220,7 @@ def shared_failure(b: IncidentBundle) -> Outcome:
         causes = sorted({o.incident.cause or "?" for o in others})
         return ruled_out(
             name,
-            f"{len(others)} other monitor(s) failed within {minutes(SHARED_SPAN)} of the "
+            f"{plural(len(others), 'other monitor')} failed within {minutes(SHARED_SPAN)} of the "
             f"start ({'; '.join(causes)}), but share no host, group, DNS zone, network, "
             "status-page section, domain or failing region with this one in a way their "
             "causes support: a coincidence, not a shared dependency",
@@ -258,11 +259,11 @@ def shared_failure(b: IncidentBundle) -> Outcome:
     )
     summary = (
         f"{len(cluster)} monitors {group_text} failed within {minutes(spread)}: this one and "
-        f"{len(chosen)} other(s), {', '.join(phrases)}; a shared dependency is likely"
+        f"{plural(len(chosen), 'other')}, {', '.join(phrases)}; a shared dependency is likely"
         + (f" (first to fail: {origin.name}{cert})" if origin is not own else "")
     ).replace("  ", " ")
     strength = dict(DIMENSIONS)[dimension]
-    signals = [f"{len(chosen)} other monitor(s) failed within {minutes(spread)}"]
+    signals = [f"{plural(len(chosen), 'other monitor')} failed within {minutes(spread)}"]
     signals.append("all " + ", ".join(_phrase(d, own) for d in shared))
     if same_cause:
         signals.append("all with the same cause class")
