@@ -268,8 +268,9 @@ def _why_no_lag(b: IncidentBundle) -> str:
     timeout = timeout_ceiling(b)
     ceiling = f"the {timeout:g} s request timeout" if timeout else "the request timeout"
     return (
-        f"not measurable: no check before the start reached {ceiling} in the response "
-        "times (an error answer, a 5xx or a refused connection, comes back fast)"
+        f"not measurable: no check before the start reached {ceiling} or ended without "
+        "an answer in the response times (an error status, a 5xx, is an answer: its timing "
+        "looks like a good check's)"
     )
 
 
