@@ -88,7 +88,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 monitor=args.monitor,
                 limit=args.limit,
                 on_progress=progress.update,
-                generated=iso(_common.now()),
+                generated=iso(_common.reference_time(args) or _common.now()),
             )
         except BaseException:
             progress.close()
