@@ -24,7 +24,6 @@ from betterstack_rca.cli._common import (
     table,
 )
 from betterstack_rca.cli._window import WINDOW_HELP, incidents_in_window, window
-from betterstack_rca.rca.text import plural
 
 
 def add_parser(subparsers: Subparsers, common: Parser) -> None:
@@ -49,6 +48,8 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from betterstack_rca.rca.text import plural  # lazily: --help loads no correlator
+
     since, until = window(args)
     with ctx.client() as bs:
         incidents = list(

@@ -29,7 +29,6 @@ from betterstack_rca.cli._common import (
     set_handler,
 )
 from betterstack_rca.cli._window import WINDOW_HELP, window
-from betterstack_rca.rca.text import plural
 
 if TYPE_CHECKING:
     from betterstack_rca.report.run import Progress as RunProgress
@@ -68,6 +67,7 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from betterstack_rca.rca.text import plural  # lazily: --help loads no correlator
     from betterstack_rca.report.run import run_report
 
     since, until = window(args)
