@@ -65,6 +65,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _describe_gaps(bundle: IncidentBundle) -> None:
+    from betterstack_rca.rca.text import plural  # lazily: --help loads no correlator
+
     if bundle.gaps:
         sources = ", ".join(sorted({g.source for g in bundle.gaps}))
-        note(f"bundle incomplete: {len(bundle.gaps)} source(s) failed ({sources})")
+        note(f"bundle incomplete: {plural(len(bundle.gaps), 'source')} failed ({sources})")

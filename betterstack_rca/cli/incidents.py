@@ -48,6 +48,8 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from betterstack_rca.rca.text import plural  # lazily: --help loads no correlator
+
     since, until = window(args)
     with ctx.client() as bs:
         incidents = list(
@@ -93,5 +95,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             print("| " + " | ".join(md_cell(cell) for cell in row) + " |")
     elif rows:
         print(table(headers, rows))
-    note(f"{len(rows)} incident(s) started from {iso(since)} to {iso(until)}")
+    note(f"{plural(len(rows), 'incident')} started from {iso(since)} to {iso(until)}")
     return EXIT_OK

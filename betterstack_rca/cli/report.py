@@ -67,6 +67,7 @@ def add_parser(subparsers: Subparsers, common: Parser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from betterstack_rca.rca.text import plural  # lazily: --help loads no correlator
     from betterstack_rca.report.run import run_report
 
     since, until = window(args)
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 monitor=args.monitor,
                 limit=args.limit,
                 on_progress=progress.update,
-                generated=iso(_common.now()),
+                generated=iso(_common.reference_time(args) or _common.now()),
             )
         except BaseException:
             progress.close()
@@ -98,10 +99,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     failed = len(report.failed)
     resumed = sum(1 for r in report.rows if r.resumed)
     note(
-        f"wrote {len(report.rows) - resumed} bundle(s) and {out_dir / 'index.md'}"
+        f"wrote {plural(len(report.rows) - resumed, 'bundle')} and {out_dir / 'index.md'}"
         + (f"; kept {resumed} from an earlier run" if resumed else "")
-        + (f"; {failed} bundle(s) failed (listed in the index)" if failed else "")
-        + f"; {report.requests} request(s), {report.cache_hits} cache hit(s)"
+        + (f"; {plural(failed, 'bundle')} failed (listed in the index)" if failed else "")
+        + f"; {plural(report.requests, 'request')}, {plural(report.cache_hits, 'cache hit')}"
     )
     return EXIT_OK
 

@@ -24,6 +24,7 @@ from betterstack_rca.rca.bundle import (
     Ref,
 )
 from betterstack_rca.rca.rules.evidence import minutes, started
+from betterstack_rca.rca.text import plural
 
 _LEVEL = {"high": 0, "medium": 1, "low": 2}
 
@@ -139,7 +140,7 @@ def _impact(b: IncidentBundle, failed: list[Ref]) -> Impact:
     if others:
         names = ", ".join(r.name or str(r.id) for r in others[:4])
         more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-        parts.append(f"{len(others)} other monitor(s) failed after it ({names}{more})")
+        parts.append(f"{plural(len(others), 'other monitor')} failed after it ({names}{more})")
     if any(r.id == b.incident.id for r in failed):
         parts.append("this monitor failed in turn")
     if marked:

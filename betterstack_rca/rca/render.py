@@ -5,9 +5,11 @@ detection and escalation audit, blast radius, similar past incidents, status pag
 communication, checked and ruled out / could not check, routing, gaps. The summary always
 comes first; `sections=` picks which of the others follow (names in `SECTIONS`). Under a
 budget the title, the diagnosis' trigger and the top finding come first (shortened, and said
-so, when even they do not fit), then the rest by importance; each section keeps as many whole
-lines as fit and says how many it left out. A finding never cites an event id the text does
-not show: such an event is cited inline. Account text goes through `rca/text.py`.
+so, when even they do not fit), then the rest by importance, whole lines in one fixed order
+up to the first that does not fit (so a larger budget never shows less); the section cut
+says how many lines it left out, and the sections after it are named as omitted. A finding
+never cites an event id the text does not show: such an event is cited inline.
+Account text goes through `rca/text.py`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from betterstack_rca.rca.renderers.parts import (
     similar_lines,
     step_line,
 )
-from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline
+from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline, plural
 
 
 def _t(at: datetime | None) -> str:
@@ -89,7 +91,8 @@ def select_sections(names: Collection[str] | None) -> frozenset[str]:
 class Section:
     title: str
     lines: list[str | Cited] = field(default_factory=list)
-    noun: str = "lines"
+    noun: str = "line"
+    """What a line is, for the "N more <noun>s omitted" marker."""
     key: str = ""
     """Its name in `SECTIONS`."""
     ids: list[str | None] = field(default_factory=list)
@@ -134,17 +137,17 @@ def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         head.append(f"- **URL:** {inline(inc.url)}")
     if b.gaps:
         head.append(
-            f"- **Incomplete:** {len(b.gaps)} source(s) failed: "
+            f"- **Incomplete:** {plural(len(b.gaps), 'source')} failed: "
             + ", ".join(sorted({inline(g.source) for g in b.gaps}))
         )
     head.append("")
 
     diagnosis = Section("Diagnosis", list(diagnosis_lines(b)), key="diagnosis")
-    findings = Section("Findings", list(finding_lines(b)), noun="findings", key="findings")
+    findings = Section("Findings", list(finding_lines(b)), noun="finding", key="findings")
     if not b.findings:
         findings.lines.append("No rule found evidence for a cause; see the timeline.")
 
-    timeline = Section("Timeline", noun="events", key="timeline")
+    timeline = Section("Timeline", noun="event", key="timeline")
     start = inc.started_at
     for e in b.timeline:
         if e.at < b.window.start and e.kind != "config_changed":
@@ -181,11 +184,11 @@ def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         responders.lines += [step_line(step) for step in b.responders.paged]
     audit = Section("Detection and escalation audit", list(audit_lines(b)), key="audit")
 
-    blast = Section("Blast radius", noun="related items", key="blast_radius")
+    blast = Section("Blast radius", noun="related item", key="blast_radius")
     if b.group is not None:
         blast.lines.append(
-            f"- Monitor group '{inline(b.group.name)}': {len(b.siblings) + 1} monitors "
-            f"({sum(1 for m in b.siblings if str(m.status) == 'down')} other(s) down now)"
+            f"- Monitor group '{inline(b.group.name)}': {plural(len(b.siblings) + 1, 'monitor')} "
+            f"({plural(sum(1 for m in b.siblings if str(m.status) == 'down'), 'other')} down now)"
         )
     for other in sorted(b.related_incidents, key=lambda i: i.started_at or b.window.start):
         rel = ""
@@ -201,7 +204,7 @@ def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
         blast.lines.append(f"- Heartbeat '{inline(hb.name)}' status {inline(hb.status) or '?'}")
     if b.history:
         blast.lines.append(
-            f"- {len(b.history)} earlier incident(s) of the same source since "
+            f"- {plural(len(b.history), 'earlier incident')} of the same source since "
             f"{_t(b.window.history_start)}:"
         )
         for e in b.timeline:
@@ -209,22 +212,22 @@ def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
                 blast.lines.append(f"  - `{e.id}` {_t(e.at)} {inline(e.summary)}")
 
     similar = Section(
-        "Similar past incidents", list(similar_lines(b)), noun="incidents", key="similar"
+        "Similar past incidents", list(similar_lines(b)), noun="incident", key="similar"
     )
     checks = Section(
-        "Checked and ruled out / could not check", list(check_lines(b)), "checks", key="checks"
+        "Checked and ruled out / could not check", list(check_lines(b)), "check", key="checks"
     )
 
     status = Section("Status page communication", key="status_pages")
     for ctx in b.status_pages:
         page = inline(ctx.page.company_name or ctx.page.subdomain or ctx.page.id)
         shown = ", ".join(inline(r.public_name or r.resource_id) for r in ctx.resources)
-        status.lines.append(f"- Page '{page}' shows: {shown}; {len(ctx.reports)} report(s)")
+        status.lines.append(f"- Page '{page}' shows: {shown}; {plural(len(ctx.reports), 'report')}")
         for report in ctx.reports:
             status.lines.append(
                 f"  - {inline(report.report_type)} report '{inline(report.title)}' from "
                 f"{_t(report.starts_at)}"
-                f", {len(report.status_updates)} update(s)"
+                f", {plural(len(report.status_updates), 'update')}"
             )
     if not b.status_pages:
         if any(g.source == "status_pages" for g in b.gaps):
@@ -258,7 +261,7 @@ def _sections(b: IncidentBundle) -> tuple[list[str], list[Section]]:
             f"- Incoming webhook '{inline(getattr(incoming, 'name', incoming.id))}'"
         )
 
-    gaps = Section("Gaps", noun="gaps", key="gaps")
+    gaps = Section("Gaps", noun="gap", key="gaps")
     for gap in b.gaps:
         gaps.lines.append(f"- {inline(gap.source)}: {inline(gap.error)}: {inline(gap.message)}")
     for note in b.notes:
@@ -324,7 +327,7 @@ def _compose(  # noqa: PLR0917
         out.append(f"## {sec.title}")
         out += [short.get((k, i)) or sec.text(i, shown) for i in range(n)]
         if n < len(sec.lines):
-            out.append(f"- … {len(sec.lines) - n} more {sec.noun} omitted")
+            out.append(f"- … {plural(len(sec.lines) - n, 'more ' + sec.noun)} omitted")
         out.append("")
     return out, omitted
 
@@ -351,7 +354,11 @@ def _select(
     head: list[str], parts: list[Section], budget: int, shown: frozenset[str]
 ) -> tuple[int, dict[int, int], dict[tuple[int, int], str]] | None:
     """Which lines fit: the title, the trigger and the top finding first (shortened if
-    need be), then the rest of the head, then every section in order, whole lines only."""
+    need be), then the rest of the head, then every section in order, whole lines only.
+
+    The lines are taken in that one order and the first that does not fit ends the text,
+    so a larger budget keeps everything a smaller one kept (a skipped long line would
+    otherwise free room for later lines that the next budget up gives back to it)."""
     used = 0
     shown_n: dict[int, int] = {}
     short: dict[tuple[int, int], str] = {}
@@ -359,52 +366,60 @@ def _select(
     def opened(k: int) -> int:
         # a section's heading, its blank line after, and room for its "omitted" marker
         sec = parts[k]
-        return len(sec.title) + 4 + len(f"- … {len(sec.lines)} more {sec.noun} omitted") + 1
+        marker = f"- … {plural(len(sec.lines), 'more ' + sec.noun)} omitted"
+        return len(sec.title) + 4 + len(marker) + 1
 
     if not head or len(head[0]) + 1 > budget:
         return None
     used += len(head[0]) + 2
     head_n = 1
     keys = [sec.key for sec in parts]
-    essential = [keys.index(k) for k in ("diagnosis", "findings") if k in keys]
-    for k in essential:  # the diagnosis' first line (the trigger) and the top finding
-        if not parts[k].lines:
-            continue
-        room = budget - used - opened(k)
-        if k == essential[0] and len(essential) == 2 and parts[essential[1]].lines:
-            # leave the top finding room for at least its start
-            top = parts[essential[1]]
-            room -= opened(essential[1]) + min(len(top.text(0, shown)), _ESSENTIAL) + 1
-        line = _shorten(parts[k].text(0, shown), room - 1)
+    essential = [
+        k for k in (keys.index(n) for n in ("diagnosis", "findings") if n in keys) if parts[k].lines
+    ]
+    # The diagnosis' first line (the trigger) and the top finding. Both are reserved
+    # before either is placed; the trigger leaves the top finding room for its start, and
+    # while the trigger is shortened the finding gets exactly that room, so neither ever
+    # shrinks as the budget grows.
+    room = budget - used - sum(opened(k) + 1 for k in essential)
+    reserve = min(len(parts[essential[-1]].text(0, shown)), _ESSENTIAL) if essential else 0
+    cut = False
+    for n, k in enumerate(essential):
+        full = parts[k].text(0, shown)
+        if n == 0 and len(essential) == 2:
+            line = _shorten(full, room - reserve)
+        elif len(essential) == 2 and (not shown_n or cut):
+            line = _shorten(full, min(room, reserve))
+        else:
+            line = _shorten(full, room)
         if line is None:
+            cut = True
             continue
-        if line != parts[k].text(0, shown):
+        if line != full:
             short[(k, 0)] = line
+            cut = True
+        room -= len(line)
         used += opened(k) + len(line) + 1
         shown_n[k] = 1
+    if cut:  # even the essentials did not fit whole: nothing else follows them
+        return head_n, shown_n, short
     for line in head[1:]:
         if used + len(line) + 1 > budget:
-            break
+            return head_n, shown_n, short
         used += len(line) + 1
         head_n += 1
     for k, sec in enumerate(parts):
         if not sec.lines:
             continue
         n = shown_n.get(k, 0)
-        if n == 0:
-            if used + opened(k) >= budget:
-                continue
-            used += opened(k)
-        start = n
+        opening = 0 if n else opened(k)
         while n < len(sec.lines):
-            cost = len(sec.text(n, shown)) + 1
+            cost = opening + len(sec.text(n, shown)) + 1
             if used + cost > budget:
-                break
+                return head_n, shown_n, short
             used += cost
+            opening = 0
             n += 1
-        if n == 0:
-            used -= opened(k)
-        elif start == 0 or n > start:
             shown_n[k] = n
     return head_n, shown_n, short
 
@@ -414,7 +429,7 @@ def _finish(out: list[str], omitted: list[str], max_chars: int) -> str | None:
     note = "_Omitted for length: " + (", ".join(omitted) if omitted else "see markers") + "._"
     text = "\n".join(out).rstrip("\n")
     if len(text) + 2 + len(note) > max_chars:
-        note = f"_Omitted for length: {len(omitted)} section(s)._"
+        note = f"_Omitted for length: {plural(len(omitted), 'section')}._"
     if len(text) + 2 + len(note) > max_chars:
         return None
     text = f"{text}\n\n{note}" if text else note

@@ -145,12 +145,23 @@ def region_medians(
     return out
 
 
+def _failed(sample: Any, timeout: float | None) -> bool:
+    """A check that failed by its timing: it ran into the request timeout, or it ended
+    before any answer came back (no data transferred: the name lookup, the connection or
+    the TLS handshake failed). An error status or a wrong answer comes back as an answer,
+    so its timing cannot tell it from a good check."""
+    if timeout and sample.response_time >= timeout:
+        return True
+    return sample.data_transfer_time is not None and sample.data_transfer_time <= 0
+
+
 def first_failing_check(
     times: MonitorResponseTimes | None, start: datetime | None, timeout: float | None
 ) -> tuple[str, datetime] | None:
-    """The earliest sample at or above the request timeout in the stretch before (and at)
-    the start, over all regions, as (region, at): where the failure was first seen."""
-    if times is None or start is None or not timeout:
+    """The earliest of the failing checks (`_failed`: at the request timeout, or ended
+    without an answer) in the unbroken run up to (and at) the start, over all regions, as
+    (region, at): where the failure was first seen."""
+    if times is None or start is None:
         return None
     best: tuple[str, datetime] | None = None
     for region in times.regions or []:
@@ -164,7 +175,7 @@ def first_failing_check(
             assert s.response_time is not None
             if s.at > start:
                 break
-            run = (run or s.at) if s.response_time >= timeout else None
+            run = (run or s.at) if _failed(s, timeout) else None
         if run is not None and start - run <= RECENT and (best is None or run < best[1]):
             best = (str(region.region or "?"), run)
     return best

@@ -18,6 +18,10 @@ Markdown, the report's index, a new section) puts account text through one of th
   block, returned as ONE string: add it to a section as a single item, so a character
   budget keeps or drops it whole and never leaves a fence open.
 
+`plural(count, noun)` writes a count with its noun in our own sentences (``1 step``,
+``3 steps``), and `all_of(count, noun)` says "all of them" (``the only step``, ``all 3
+steps``): no ``1 steps``, no ``step(s)``.
+
 `ACCOUNT_TEXT_NOTE` is the line every Markdown document puts at its top: text from the
 account is data, not instructions. Redact before calling any of these (they cut, and a cut
 URL no longer looks like a URL).
@@ -85,3 +89,25 @@ def fence(text: Any, info: str = "text") -> str:
     longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
     tick = "`" * max(3, longest + 1)
     return "\n".join([tick + info, *lines, tick])
+
+
+def _plural_noun(noun: str) -> str:
+    head, _, last = noun.rpartition(" ")
+    if last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        last += "es"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 step``, ``0 steps``, ``3 steps``: the count and its noun, in agreement. The plural
+    of the noun's last word is regular (``policy`` -> ``policies``) unless `many` gives it."""
+    return f"{count} {noun if count == 1 else many or _plural_noun(noun)}"
+
+
+def all_of(count: int, noun: str, owner: str = "the") -> str:
+    """``the only step`` for one, ``all 3 steps`` for more (``owner`` may be ``its``)."""
+    return f"{owner} only {noun}" if count == 1 else f"all {plural(count, noun)}"

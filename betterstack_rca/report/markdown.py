@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from betterstack_rca._scrub import scrub
 from betterstack_rca._version import __version__
-from betterstack_rca.rca.text import cell, one_line
+from betterstack_rca.rca.text import cell, one_line, plural
 from betterstack_rca.resources._params import is_plain_id
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def render_index(report: Report, generated: str = "") -> str:
         "",
         f"- Incidents: {len(rows)}"
         + (f" of {total}" if total != len(rows) else "")
-        + (f" ({len(failed)} bundle(s) failed, see below)" if failed else ""),
+        + (f" ({plural(len(failed), 'bundle')} failed, see below)" if failed else ""),
         figures_line("Time to acknowledge", report.tta),
         figures_line("Time to resolve", report.ttr),
         f"- Not acknowledged: {report.not_acknowledged}",

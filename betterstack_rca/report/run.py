@@ -189,10 +189,15 @@ def run_report(
     docstring). With `out`, write ``<id>/bundle.json``, ``bundle.md`` (and ``bundle.html``
     with `html`) and the index files there. A bundle that cannot be collected or written is
     a failed row, and the report goes on; anything else stops it, after the index is
-    written."""
+    written. The index's "Generated" time is `generated`, else the bundles' ``now`` (a
+    pinned sandbox's reference time), else the wall clock."""
     from betterstack_rca.resources._params import is_plain_id
 
     options = dict(options or {})
+    if not generated:  # the bundles' "now" (a pinned sandbox's), else the wall clock
+        at = options.get("now") or bs._sandbox_clock({}).get("now")
+        if isinstance(at, datetime):
+            generated = at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     incidents = list_incidents(bs, since, until, monitor=monitor, limit=limit, options=options)
     report = Report(since, until, total=len(incidents))
     run = _Run(bs, options, out, max_chars, html)

@@ -102,7 +102,7 @@ def test_incidents_table_lists_the_last_day(capsys: Capture, headline_id: str) -
     header, *rows = out.strip().splitlines()
     assert header.split() == ["ID", "STARTED", "(UTC)", "STATUS", "NAME", "CAUSE", "DURATION"]
     assert any(row.startswith(headline_id) for row in rows)
-    assert f"{len(rows)} incident(s)" in err
+    assert f"{len(rows)} incidents started" in err
 
 
 def test_incidents_json_is_a_list_of_incidents_and_nothing_else(capsys: Capture) -> None:
@@ -177,7 +177,7 @@ def test_incidents_in_an_empty_window_print_no_table(capsys: Capture) -> None:
     code, out, err = run(capsys, "--sandbox", "incidents", "--since", "1s")
     assert code == 0
     assert out == ""
-    assert "0 incident(s)" in err
+    assert "0 incidents started" in err
 
 
 # --- bundle --------------------------------------------------------------------------

@@ -199,7 +199,7 @@ def test_the_report_shares_one_cache_across_its_bundles(capsys: Capture, tmp_pat
     assert cli.main([*argv, "--out", str(tmp_path)]) == 0
     _, err = capsys.readouterr()
     data = json.loads((tmp_path / "index.json").read_text())
-    assert f"{data['requests']} request(s), {data['cache_hits']} cache hit(s)" in err
+    assert f"{data['requests']} requests, {data['cache_hits']} cache hits" in err
     assert data["cache_hits"] > data["requests"]
     assert sum(r["cache_hits"] for r in data["rows"]) > 0
 

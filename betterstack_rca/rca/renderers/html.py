@@ -10,7 +10,7 @@ from html import escape
 
 from betterstack_rca.rca.bundle import IncidentBundle
 from betterstack_rca.rca.render import metric
-from betterstack_rca.rca.text import one_line
+from betterstack_rca.rca.text import one_line, plural
 
 #: A notebook cell stays readable: longer timelines say how many events they left out.
 MAX_EVENTS = 200
@@ -86,7 +86,7 @@ def render_html(bundle: IncidentBundle, max_events: int = MAX_EVENTS) -> str:
         )
     else:
         parts.append("<p>No rule found evidence for a cause; see the timeline.</p>")
-    parts.append(f"<h4>Timeline ({len(bundle.timeline)} events)</h4>")
+    parts.append(f"<h4>Timeline ({plural(len(bundle.timeline), 'event')})</h4>")
     shown = bundle.timeline[:max_events]
     parts.append(
         _table(
@@ -99,7 +99,7 @@ def render_html(bundle: IncidentBundle, max_events: int = MAX_EVENTS) -> str:
     )
     if len(bundle.timeline) > len(shown):
         left = len(bundle.timeline) - len(shown)
-        parts.append(f"<p>… {left} more events: see <code>bundle.timeline</code>.</p>")
+        parts.append(f"<p>… {plural(left, 'more event')}: see <code>bundle.timeline</code>.</p>")
     if bundle.gaps:
         items = "".join(
             f"<li>{_t(g.source)}: {_t(g.error)}: {_t(g.message)}</li>" for g in bundle.gaps

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from betterstack_rca.rca.bundle import Check, DiagnosisPart, Finding, IncidentBundle, PagedStep
-from betterstack_rca.rca.text import inline
+from betterstack_rca.rca.text import inline, plural
 
 #: A line that depends on which events the rendering shows.
 Cited = Callable[[frozenset[str]], str]
@@ -167,7 +167,7 @@ def audit_lines(b: IncidentBundle) -> list[str]:
                 else " (after the next step was due)"
             )
             if e.acknowledged_at_step is not None
-            else f"not acknowledged ({e.steps} steps)"
+            else f"not acknowledged ({plural(e.steps, 'step')})"
         )
         waits = ", ".join(f"T+{dur(s)}" for s in e.step_at_seconds)
         out.append(f"- Escalation: {at}; steps run at {waits}")

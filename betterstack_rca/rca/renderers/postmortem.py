@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from betterstack_rca.rca.bundle import Event, IncidentBundle
 from betterstack_rca.rca.render import metric
 from betterstack_rca.rca.renderers.plot import timeout_ceiling
-from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline
+from betterstack_rca.rca.text import ACCOUNT_TEXT_NOTE, inline, plural
 
 DATA = "_From the data: check it._"
 HUMAN = "_Needs a human._"
@@ -268,8 +268,9 @@ def _why_no_lag(b: IncidentBundle) -> str:
     timeout = timeout_ceiling(b)
     ceiling = f"the {timeout:g} s request timeout" if timeout else "the request timeout"
     return (
-        f"not measurable: no check before the start reached {ceiling} in the response "
-        "times (an error answer, a 5xx or a refused connection, comes back fast)"
+        f"not measurable: no check before the start reached {ceiling} or ended without "
+        "an answer in the response times (an error status, a 5xx, is an answer: its timing "
+        "looks like a good check's)"
     )
 
 
@@ -293,7 +294,7 @@ def response(b: IncidentBundle) -> str:
     if esc.steps is not None:
         reached = sum(1 for s in b.responders.paged if s.reached)
         items.append(
-            f"- Escalation: {reached} of {esc.steps} step(s) reached"
+            f"- Escalation: {reached} of {plural(esc.steps, 'step')} reached"
             + (
                 f"; acknowledged at step {esc.acknowledged_at_step}"
                 if esc.acknowledged_at_step
@@ -326,7 +327,7 @@ def timeline(b: IncidentBundle) -> str:
     moments.sort(key=lambda e: e.at)
     items = [f"- {_at(e)}: {_q(e.summary, 200)} [{e.id}]" for e in moments[:MAX_MOMENTS]]
     if len(moments) > MAX_MOMENTS:
-        items.append(f"- ... {len(moments) - MAX_MOMENTS} more key moments in the bundle")
+        items.append(f"- ... {plural(len(moments) - MAX_MOMENTS, 'more key moment')} in the bundle")
     return _lines(DATA, items or ["- No timeline events."])
 
 

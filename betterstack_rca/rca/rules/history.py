@@ -21,6 +21,7 @@ from betterstack_rca.rca.rules.evidence import (
     ran,
     skipped,
 )
+from betterstack_rca.rca.text import plural
 
 #: Earlier incidents with the same cause class: none is "first seen", up to this many
 #: "rare", more "frequent".
@@ -71,13 +72,15 @@ def past_incidents(b: IncidentBundle) -> Outcome:
         verdict = "first_seen"
         summary = (
             f"First {label} failure of this {kind} in {days} days "
-            f"({len(earlier)} earlier incident(s) of other causes): a new failure mode, so "
+            f"({plural(len(earlier), 'earlier incident')} of other causes): a new failure mode, so "
             "look for what changed"
         )
         confidence = 0.45
     elif len(same) <= RARE_MAX:
         verdict = "rare"
-        summary = f"Rare for this {kind}: {len(same)} earlier {label} failure(s) in {days} days"
+        summary = (
+            f"Rare for this {kind}: {plural(len(same), f'earlier {label} failure')} in {days} days"
+        )
         confidence = 0.4
     else:
         verdict = "frequent"
@@ -100,7 +103,7 @@ def past_incidents(b: IncidentBundle) -> Outcome:
             matching(b, lambda e: e.kind == "earlier_incident" and e.ref.id in {i.id for i in same})
         )
         or ids(matching(b, lambda e: e.kind == "started" and e.ref.id == b.incident.id)),
-        signals=[f"{len(same)} of {len(earlier)} earlier incidents share the cause class"]
+        signals=[f"{len(same)} of {plural(len(earlier), 'earlier incident')} share the cause class"]
         + (
             [f"{same_time} of them started within {TIME_OF_DAY_HOURS} h of this time of day"]
             if same and same_time * 2 >= len(same)

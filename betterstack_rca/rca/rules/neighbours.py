@@ -20,6 +20,7 @@ from betterstack_rca.rca.rules.evidence import (
     skipped,
     started,
 )
+from betterstack_rca.rca.text import plural
 
 #: Other failures this close to the start count as "at the same time".
 SHARED_SPAN = timedelta(minutes=10)
@@ -72,8 +73,8 @@ def heartbeat_stopped(b: IncidentBundle) -> Outcome:
     ]
     if after:
         signals.append(
-            f"{len(after)} other monitor(s) failed after it, within {minutes(SHARED_SPAN)} of "
-            "the start (a dependency-shaped failure)"
+            f"{plural(len(after), 'other monitor')} failed after it, within "
+            f"{minutes(SHARED_SPAN)} of the start (a dependency-shaped failure)"
         )
     mentions = matching(b, lambda e: e.kind == "comment" and hb_name.lower() in e.summary.lower())
     if mentions:
@@ -132,7 +133,7 @@ def partial_regions(b: IncidentBundle) -> Outcome:
         if i.started_at is not None and sorted(str(r) for r in i.regions or []) == sorted(failed)
     ]
     if same:
-        signals.append(f"{len(same)} earlier incident(s) failed from the same region(s)")
+        signals.append(f"{plural(len(same), 'earlier incident')} failed from the same region(s)")
     return Finding(
         rule=name,
         role="trigger",

@@ -18,6 +18,7 @@ from betterstack_rca.rca.rules.evidence import (
     skipped,
     started,
 )
+from betterstack_rca.rca.text import all_of, plural
 
 #: Unacknowledged for this long (without a policy to tell us better) is worth saying.
 ACK_DEFAULT_WAIT = timedelta(minutes=10)
@@ -60,9 +61,9 @@ def not_acknowledged(b: IncidentBundle) -> Outcome:
     notified = matching(b, lambda e: e.kind in ("notification", "escalation") and not e.related)
     signals = [f"no acknowledgement in {minutes(open_for)}"]
     if all_steps:
-        signals.append(f"all {len(steps)} policy steps ran")
+        signals.append(f"{all_of(len(steps), 'policy step')} ran")
     elif notified:
-        signals.append(f"{len(notified)} notification(s) went out")
+        signals.append(f"{plural(len(notified), 'notification')} went out")
     return Finding(
         rule=name,
         role="response",
@@ -70,7 +71,7 @@ def not_acknowledged(b: IncidentBundle) -> Outcome:
         summary=(
             f"Nobody acknowledged it: {state} after {minutes(open_for)} without an "
             "acknowledgement"
-            + (f"; the policy ran through all {len(steps)} steps" if all_steps else "")
+            + (f"; the policy ran through {all_of(len(steps), 'step', 'its')}" if all_steps else "")
         ),
         evidence=ids(started(b, inc.id) + notified),
         signals=signals,

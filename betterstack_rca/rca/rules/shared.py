@@ -40,6 +40,7 @@ from betterstack_rca.rca.rules.evidence import (
     started,
 )
 from betterstack_rca.rca.rules.neighbours import SHARED_SPAN
+from betterstack_rca.rca.text import plural
 
 #: (dimension, strength): strong links hold whatever the causes; the others need the same
 #: cause class, or (medium) an upstream cause that came first.
@@ -240,7 +241,7 @@ def shared_failure(b: IncidentBundle) -> Outcome:
         causes = sorted({o.incident.cause or "?" for o in others})
         return ruled_out(
             name,
-            f"{len(others)} other monitor(s) failed within {minutes(SHARED_SPAN)} of the "
+            f"{plural(len(others), 'other monitor')} failed within {minutes(SHARED_SPAN)} of the "
             f"start ({'; '.join(causes)}), but share no host, group, DNS zone, network, "
             "status-page section, domain or failing region with this one in a way their "
             "causes support: a coincidence, not a shared dependency",
@@ -281,11 +282,11 @@ def shared_failure(b: IncidentBundle) -> Outcome:
     )
     summary = (
         f"{len(cluster)} monitors {group_text} failed within {minutes(spread)}: this one and "
-        f"{len(chosen)} other(s), {', '.join(phrases)}; a shared dependency is likely"
+        f"{plural(len(chosen), 'other')}, {', '.join(phrases)}; a shared dependency is likely"
         + (f" (first to fail: {origin.name}{cert})" if origin is not own else "")
     ).replace("  ", " ")
     strength = dict(DIMENSIONS)[dimension]
-    signals = [f"{len(chosen)} other monitor(s) failed within {minutes(spread)}"]
+    signals = [f"{plural(len(chosen), 'other monitor')} failed within {minutes(spread)}"]
     signals.append("all " + ", ".join(_phrase(d, own) for d in shared))
     if same_cause:
         signals.append("all with the same cause class")
@@ -339,13 +340,13 @@ def _burst_finding(b: IncidentBundle, own: Member, chosen: list[Member]) -> Find
     where = f"in {len(groups)} groups " if len(groups) > 1 else ""
     summary = (
         f"{len(cluster)} monitors {where}failed within {minutes(spread)}, all {label} "
-        f"('{own.incident.cause}'): this one and {len(chosen)} other(s), on {len(hosts)} "
+        f"('{own.incident.cause}'): this one and {plural(len(chosen), 'other')}, on {len(hosts)} "
         "hosts with no host, group, DNS zone or domain common to all; a dependency they all "
         "call (an upstream API, identity or payment provider, network) is likely, not this "
         "monitor alone" + (f" (first to fail: {origin.name})" if origin is not own else "")
     )
     signals = [
-        f"{len(chosen)} other monitor(s) failed within {minutes(spread)}",
+        f"{plural(len(chosen), 'other monitor')} failed within {minutes(spread)}",
         f"all with the same cause class ({label})",
     ]
     return Finding(

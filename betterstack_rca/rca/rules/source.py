@@ -24,6 +24,7 @@ from betterstack_rca.rca.rules.evidence import (
     started,
 )
 from betterstack_rca.rca.signals import latency_trend, region_medians
+from betterstack_rca.rca.text import plural
 
 #: Earlier incidents of the same source needed to call it a recurrence...
 RECURRENCE_MIN = 2
@@ -241,7 +242,7 @@ def recurrence(b: IncidentBundle) -> Outcome:
     if len(earlier) < RECURRENCE_MIN:
         return ran(
             name,
-            f"{len(earlier)} earlier incident(s) of the {kind} in the last "
+            f"{plural(len(earlier), 'earlier incident')} of the {kind} in the last "
             f"{RECURRENCE_SPAN.days} days",
         )
     same_cause = [i for i in earlier if i.cause and i.cause == b.incident.cause]

@@ -18,6 +18,7 @@ from betterstack_rca.rca.rules.evidence import (
     skipped,
     started,
 )
+from betterstack_rca.rca.text import plural
 
 #: A first status-page update later than this after the start is late.
 STATUS_PAGE_GRACE = timedelta(minutes=5)
@@ -76,7 +77,8 @@ def status_page(b: IncidentBundle) -> Outcome:
         signals=[f"no public update in {minutes(end - start)}"],
         confidence=0.3,
         summary=(
-            f"{len(pages)} status page(s) show this {kind} but got no update during the "
+            f"{plural(len(pages), 'status page')} show{'s' if len(pages) == 1 else ''} this {kind} "
+            "but got no update during the "
             f"{minutes(end - start)} incident"
         ),
         evidence=ids(started(b, b.incident.id)),
