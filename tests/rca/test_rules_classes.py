@@ -510,6 +510,38 @@ def test_a_heartbeat_stop_outranks_a_later_weaker_change() -> None:
     assert b.diagnosis.trigger.rule == "heartbeat_stopped"
 
 
+def test_a_heartbeat_nothing_links_to_the_monitor_is_context_not_the_trigger() -> None:
+    # any heartbeat of the account that happens to be down: no comment, no shared name,
+    # no other monitor failing after it
+    main = incident("1", T0, monitor_id="10", name="Checkout API", cause="Status 503")
+    hb = incident("2", T0 - 5 * MIN, heartbeat_id="h1", name="newsletter-digest")
+    mon = monitor("10", pronounceable_name="Checkout API", url="https://checkout.x.com/")
+    b = run(bundle(main, monitor=mon, related_incidents=[hb]))
+    f = finding(b, "heartbeat_stopped")
+    assert (f.role, f.confidence, f.data["linked"]) == ("context", 0.45, False)
+    assert "nothing links it to this monitor" in f.summary
+    assert b.diagnosis.trigger is None or b.diagnosis.trigger.rule != "heartbeat_stopped"
+
+
+def test_a_heartbeat_sharing_a_name_with_the_monitor_is_linked() -> None:
+    main = incident("1", T0, monitor_id="10", name="Orders API", cause="Status 503")
+    hb = incident("2", T0 - 5 * MIN, heartbeat_id="h1", name="orders-export cron")
+    mon = monitor("10", pronounceable_name="Orders API", url="https://shop.x.com/orders")
+    b = run(bundle(main, monitor=mon, related_incidents=[hb]))
+    f = finding(b, "heartbeat_stopped")
+    assert (f.role, f.level, f.data["linked"]) == ("trigger", "high", True)
+    assert any("shares 'orders'" in s for s in f.signals)
+    assert b.diagnosis.trigger is not None
+    assert b.diagnosis.trigger.rule == "heartbeat_stopped"
+
+
+def test_generic_words_do_not_link_a_heartbeat() -> None:
+    main = incident("1", T0, monitor_id="10", name="Billing API health", cause="Status 503")
+    hb = incident("2", T0 - 5 * MIN, heartbeat_id="h1", name="api health cron job")
+    b = run(bundle(main, related_incidents=[hb]))
+    assert finding(b, "heartbeat_stopped").data["linked"] is False
+
+
 def test_a_heartbeat_that_recovered_before_the_start_is_ruled_out() -> None:
     main = incident("1", T0, monitor_id="10", cause="Status 503")
     hb = incident("2", T0 - 30 * MIN, heartbeat_id="h1", resolved_at=T0 - 10 * MIN)

@@ -4,6 +4,7 @@ only some regions (monitors failing together: `shared.py`).
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from betterstack_rca.rca.bundle import Finding, IncidentBundle
@@ -27,6 +28,55 @@ SHARED_SPAN = timedelta(minutes=10)
 
 #: A heartbeat that went down this long before the start may have caused it.
 HEARTBEAT_LEAD = timedelta(minutes=60)
+
+
+#: Words too common in monitor and job names to link a heartbeat to a monitor.
+_GENERIC_WORDS = frozenset(
+    [
+        "api",
+        "app",
+        "apps",
+        "check",
+        "checks",
+        "cron",
+        "daily",
+        "health",
+        "healthcheck",
+        "heartbeat",
+        "hourly",
+        "http",
+        "https",
+        "job",
+        "jobs",
+        "monitor",
+        "ping",
+        "prod",
+        "production",
+        "service",
+        "staging",
+        "status",
+        "task",
+        "the",
+        "and",
+        "for",
+        "www",
+        "com",
+        "net",
+        "org",
+        "dev",
+        "test",
+        "worker",
+        "workers",
+    ]
+)
+
+
+def _words(*texts: str | None) -> set[str]:
+    """The distinctive words of names and URLs (3+ letters or digits, generic ones left out)."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(re.findall(r"[a-z0-9]{3,}", (text or "")[:500].lower()))
+    return found - _GENERIC_WORDS
 
 
 def heartbeat_stopped(b: IncidentBundle) -> Outcome:
@@ -79,17 +129,35 @@ def heartbeat_stopped(b: IncidentBundle) -> Outcome:
     mentions = matching(b, lambda e: e.kind == "comment" and hb_name.lower() in e.summary.lower())
     if mentions:
         signals.append("a comment names the heartbeat")
+    monitor = b.monitor
+    shared_words = _words(hb_name) & _words(
+        b.incident.name,
+        monitor.pronounceable_name if monitor else None,
+        monitor.url if monitor else None,
+        b.group.name if b.group else None,
+    )
+    if shared_words:
+        signals.append(f"its name shares {', '.join(sorted(shared_words)[:3])!r} with this monitor")
+    # any heartbeat of the account that happens to be down would count without a link
+    linked = bool(after or mentions or shared_words)
     evidence = [e for i in candidates for e in started(b, i.id)]
     evidence += started(b, b.incident.id) + mentions[:1]
+    close = lead <= timedelta(minutes=15)
     return Finding(
         rule=name,
-        role="trigger",
+        role="trigger" if linked else "context",
         at=first_at,
-        confidence=0.9 if lead <= timedelta(minutes=15) else 0.7,
+        confidence=(0.9 if close else 0.7) if linked else (0.45 if close else 0.4),
         summary=(
             f"Heartbeat '{hb_name}' stopped {minutes(lead)} before this incident started "
             "and was still down at the start"
             + (f" ({len(candidates)} heartbeats in all)" if len(candidates) > 1 else "")
+            + (
+                ""
+                if linked
+                else "; nothing links it to this monitor (no comment names it, no shared "
+                "name, no other monitor failed after it): it may be unrelated"
+            )
         ),
         evidence=ids(evidence),
         signals=signals,
@@ -97,6 +165,7 @@ def heartbeat_stopped(b: IncidentBundle) -> Outcome:
             "heartbeat_ids": [i.heartbeat_id for i in candidates],
             "incident_ids": [i.id for i in candidates],
             "lead_seconds": lead.total_seconds(),
+            "linked": linked,
         },
     )
 
