@@ -225,11 +225,15 @@ def test_with_the_cache_a_report_costs_a_fraction_with_the_same_findings(tmp_pat
 def test_sigint_leaves_an_index_saying_where_it_stopped(tmp_path: Path) -> None:
     out = tmp_path / "r"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # the child takes Ctrl-C as a terminal's foreground job would, also where this suite
+    # runs with SIGINT ignored (a job started with `&` by a script inherits SIG_IGN, and
+    # Python then installs no KeyboardInterrupt handler)
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "betterstack_rca",
+            "-c",
+            "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "runpy.run_module('betterstack_rca', run_name='__main__', alter_sys=True)",
             "--sandbox",
             "--max-rps",
             "20",
