@@ -80,3 +80,13 @@ def test_the_dns_scenario_shows_its_first_failing_check(
     assert detection.lag is not None
     assert "; first failing check " in bundle.to_markdown()
     assert "- First failing check: " in bundle.to_postmortem()
+
+
+def test_a_first_failing_check_at_the_start_says_so(bundles: dict[str, IncidentBundle]) -> None:
+    bundle = bundles["dns_zone"].model_copy(deep=True)
+    region = (bundle.audit.detection.first_failing_region or "?").upper()
+    bundle.audit.detection.lag = 0.0
+    assert f"; first failing check at the start, from {region}" in bundle.to_markdown()
+    assert "0s before the start" not in bundle.to_markdown()
+    bundle.audit.detection.lag = 90.0
+    assert "; first failing check 1m 30s before the start, from " in bundle.to_markdown()

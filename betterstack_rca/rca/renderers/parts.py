@@ -140,11 +140,13 @@ def audit_lines(b: IncidentBundle) -> list[str]:
     d, e, c = a.detection, a.escalation, a.communication
     out = []
     if d.check_frequency is not None:
+        region = (d.first_failing_region or "?").upper()
         seen = (
-            f"; first failing check {dur(d.lag)} before the start, from "
-            f"{(d.first_failing_region or '?').upper()}"
-            if d.lag is not None
-            else ""
+            ""
+            if d.lag is None
+            else f"; first failing check at the start, from {region}"
+            if d.lag <= 0
+            else f"; first failing check {dur(d.lag)} before the start, from {region}"
         )
         out.append(
             f"- Detection: checks every {dur(d.check_frequency)}, confirmation "
