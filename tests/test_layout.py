@@ -28,6 +28,7 @@ LAYERS: list[tuple[int, str, tuple[str, ...]]] = [
             "betterstack_rca.errors",
             "betterstack_rca._scrub",
             "betterstack_rca._files",
+            "betterstack_rca._units",
         ),
     ),
     (1, "core", ("betterstack_rca._core",)),

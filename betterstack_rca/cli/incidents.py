@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from betterstack_rca._units import duration
 from betterstack_rca.cli import _common
 from betterstack_rca.cli._common import (
     EXIT_OK,
@@ -14,7 +15,6 @@ from betterstack_rca.cli._common import (
     Subparsers,
     add_format_flag,
     clip,
-    duration,
     iso,
     md_cell,
     non_negative_int,

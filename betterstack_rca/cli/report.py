@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from betterstack_rca._units import duration
 from betterstack_rca.cli import _common
 from betterstack_rca.cli._common import (
     EXIT_OK,
@@ -22,7 +23,6 @@ from betterstack_rca.cli._common import (
     add_format_flag,
     bundle_options,
     clip,
-    duration,
     iso,
     non_negative_int,
     note,

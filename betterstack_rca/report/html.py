@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
+from betterstack_rca._units import duration
 from betterstack_rca.rca.text import one_line
-from betterstack_rca.report.markdown import duration
 from betterstack_rca.resources._params import is_plain_id
 
 if TYPE_CHECKING:

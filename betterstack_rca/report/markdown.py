@@ -8,26 +8,13 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from betterstack_rca._scrub import scrub
+from betterstack_rca._units import duration
 from betterstack_rca._version import __version__
 from betterstack_rca.rca.text import cell, one_line, plural
 from betterstack_rca.resources._params import is_plain_id
 
 if TYPE_CHECKING:
     from betterstack_rca.report import Figures, Report, ReportRow
-
-
-def duration(seconds: float | None) -> str:
-    """``6m 00s``, ``2h 05m``; ``-`` when unknown."""
-    if seconds is None:
-        return "-"
-    s = max(0, round(seconds))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m {s % 60:02d}s"
-    if s < 86400:
-        return f"{s // 3600}h {(s % 3600) // 60:02d}m"
-    return f"{s // 86400}d {(s % 86400) // 3600:02d}h"
 
 
 def iso(at: datetime) -> str:

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from betterstack_rca import BetterStack, agents
+from betterstack_rca._units import duration
 from betterstack_rca.agents import Toolbox
-from betterstack_rca.agents._text import duration
 from betterstack_rca.rca.rules.history import WEIGHTS
 
 from .conftest import rewriting_client, toolbox

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from dateutil import parser as dateparser
 
-from betterstack_rca.agents._text import UNTRUSTED_NOTE, cell, duration, fit, iso, table, when
+from betterstack_rca._units import duration
+from betterstack_rca.agents._text import UNTRUSTED_NOTE, cell, fit, iso, table, when
 from betterstack_rca.agents.models import ListIncidentsArgs, parse_when
 from betterstack_rca.agents.tools._spec import ToolContext, ToolError, ToolResult, ToolSpec
 from betterstack_rca.models import Incident

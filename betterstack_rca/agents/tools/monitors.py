@@ -6,7 +6,8 @@ from __future__ import annotations
 import statistics
 from datetime import datetime, timedelta
 
-from betterstack_rca.agents._text import UNTRUSTED_NOTE, cap, cell, duration, inline, table, when
+from betterstack_rca._units import duration
+from betterstack_rca.agents._text import UNTRUSTED_NOTE, cap, cell, inline, table, when
 from betterstack_rca.agents.models import MonitorStatusArgs
 from betterstack_rca.agents.tools._spec import ToolContext, ToolResult, ToolSpec
 from betterstack_rca.errors import BetterStackError

@@ -12,11 +12,11 @@ gets them.
 
 from __future__ import annotations
 
+from betterstack_rca._units import duration
 from betterstack_rca.agents._text import (
     UNTRUSTED_NOTE,
     cap,
     cell,
-    duration,
     fit,
     inline,
     table,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from betterstack_rca.agents._text import UNTRUSTED_NOTE, cell, duration, fit, table, when
+from betterstack_rca._units import duration
+from betterstack_rca.agents._text import UNTRUSTED_NOTE, cell, fit, table, when
 from betterstack_rca.agents.models import IncidentTimelineArgs
 from betterstack_rca.agents.tools._spec import ToolContext, ToolError, ToolResult, ToolSpec
 from betterstack_rca.rca.bundle import Event
