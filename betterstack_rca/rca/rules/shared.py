@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from betterstack_rca.models import Incident, Monitor
 from betterstack_rca.rca.bundle import Finding, IncidentBundle
@@ -293,8 +294,29 @@ def shared_failure(b: IncidentBundle) -> Outcome:
     if cert:
         signals.append(f"{origin.name}'s certificate expired before it failed")
     confidence = min(0.9, 0.65 + 0.05 * len(cluster)) if strength != "weak" else 0.6
+    link = {"linked_by": dimension, "shared": shared, "same_cause": same_cause}
+    return _cluster_finding(
+        b, own, chosen, onset, confidence=confidence, summary=summary, signals=signals, link=link
+    )
+
+
+def _cluster_finding(
+    b: IncidentBundle,
+    own: Member,
+    chosen: list[Member],
+    onset: list[Member],
+    *,
+    confidence: float,
+    summary: str,
+    signals: list[str],
+    link: dict[str, Any],
+) -> Finding:
+    """The shared_failure finding of this monitor and `chosen` (in `onset` order), however
+    they are linked (`link`: linked_by, shared, same_cause)."""
+    cluster = [own, *chosen]
+    first_at = min(m.at for m in cluster)
     return Finding(
-        rule=name,
+        rule="shared_failure",
         role="trigger",
         at=first_at,
         confidence=confidence,
@@ -308,11 +330,9 @@ def shared_failure(b: IncidentBundle) -> Outcome:
             "monitor_ids": [o.incident.monitor_id for o in chosen],
             "others": len(chosen),
             "group_id": own.group_id,
-            "groups": len(groups),
-            "linked_by": dimension,
-            "shared": shared,
-            "same_cause": same_cause,
-            "spread_seconds": spread.total_seconds(),
+            "groups": len({m.group_id for m in cluster if m.group_id}),
+            **link,
+            "spread_seconds": (max(m.at for m in cluster) - first_at).total_seconds(),
             "onset": [
                 {
                     "incident_id": m.incident.id,
@@ -349,38 +369,11 @@ def _burst_finding(b: IncidentBundle, own: Member, chosen: list[Member]) -> Find
         f"{plural(len(chosen), 'other monitor')} failed within {minutes(spread)}",
         f"all with the same cause class ({label})",
     ]
-    return Finding(
-        rule="shared_failure",
-        role="trigger",
-        at=first_at,
-        # no configured link: below a linked cluster of the same size, above the symptom
-        confidence=min(0.75, 0.5 + 0.05 * len(cluster)),
-        summary=summary,
-        evidence=ids(
-            started(b, b.incident.id) + [e for o in chosen for e in started(b, o.incident.id)]
-        ),
-        signals=signals,
-        data={
-            "incident_ids": [o.incident.id for o in chosen],
-            "monitor_ids": [o.incident.monitor_id for o in chosen],
-            "others": len(chosen),
-            "group_id": own.group_id,
-            "groups": len(groups),
-            "linked_by": "burst",
-            "shared": [],
-            "same_cause": True,
-            "spread_seconds": spread.total_seconds(),
-            "onset": [
-                {
-                    "incident_id": m.incident.id,
-                    "monitor_id": m.incident.monitor_id,
-                    "name": m.name,
-                    "at": m.at.isoformat(),
-                    "dependency_type": m.is_dependency,
-                }
-                for m in onset
-            ],
-        },
+    # no configured link: below a linked cluster of the same size, above the symptom
+    confidence = min(0.75, 0.5 + 0.05 * len(cluster))
+    link = {"linked_by": "burst", "shared": [], "same_cause": True}
+    return _cluster_finding(
+        b, own, chosen, onset, confidence=confidence, summary=summary, signals=signals, link=link
     )
 
 
